@@ -1,0 +1,18 @@
+//! Value types every Pactum service shares. Each one parses and validates on the way in and has
+//! private fields, so a value that exists is a valid one. Rules that belong to one service live
+//! in that service, not here.
+
+pub mod calendar;
+mod email;
+mod iban;
+mod ids;
+mod kvk;
+mod money;
+mod violations;
+
+pub use email::{EmailAddress, EmailError};
+pub use iban::{Iban, IbanError, check_digits as iban_check_digits};
+pub use ids::{ContractId, CustomerId, IdError};
+pub use kvk::{KvkError, KvkNumber};
+pub use money::{Money, MoneyError};
+pub use violations::{FieldViolation, Violations};

@@ -1,0 +1,145 @@
+//! Hosts one Pactum service process. Every service does the same around its own logic: connect
+//! to its schema and migrate it, connect to NATS, run its outbox relay and consumers, serve gRPC
+//! with health and reflection, and drain all of it on shutdown. That lives here once.
+
+use std::{future::Future, time::Duration};
+
+use anyhow::Context as _;
+use pactum_bus::{NatsClient, Relay};
+use pactum_platform::{config::ServiceConfig, database, grpc::GrpcServer};
+use sqlx::{PgPool, migrate::Migrator};
+use tokio::{net::TcpListener, task::JoinSet};
+use tokio_util::sync::CancellationToken;
+
+/// How long a JetStream publish waits for its ack before the relay retries it.
+const PUBLISH_ACK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A service process that has connected, migrated and bound its port, and is ready to serve.
+#[derive(Debug)]
+pub struct ServiceHost {
+    schema: &'static str,
+    config: ServiceConfig,
+    listener: TcpListener,
+    pool: PgPool,
+    nats: NatsClient,
+    background: JoinSet<()>,
+    shutdown: CancellationToken,
+}
+
+impl ServiceHost {
+    /// Connects to the service's own `schema`, applies its migrations, configures NATS (which may
+    /// still be down: events then wait in the outbox) and binds `GRPC_ADDR` (port 0 picks one).
+    pub async fn start(
+        schema: &'static str,
+        config: ServiceConfig,
+        migrator: &'static Migrator,
+    ) -> anyhow::Result<Self> {
+        let pool = database::connect(
+            &config.database_url,
+            schema,
+            config.database_max_connections,
+        )
+        .await
+        .with_context(|| {
+            format!(
+                "cannot connect to PostgreSQL at DATABASE_URL ({})",
+                database::redact_url(&config.database_url)
+            )
+        })?;
+        migrator
+            .run(&pool)
+            .await
+            .with_context(|| format!("migrating the {schema} schema failed"))?;
+        let nats = pactum_bus::connect(&config.nats_url, &format!("pactum-{schema}"))
+            .await
+            .context("cannot configure the NATS client")?;
+        let listener = TcpListener::bind(config.grpc_addr)
+            .await
+            .with_context(|| format!("cannot listen on GRPC_ADDR {}", config.grpc_addr))?;
+        Ok(Self {
+            schema,
+            config,
+            listener,
+            pool,
+            nats,
+            background: JoinSet::new(),
+            shutdown: CancellationToken::new(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A JetStream context for consumers and publishers of this service.
+    pub fn jetstream(&self) -> pactum_bus::connect::JetStream {
+        pactum_bus::connect::jetstream(self.nats.clone(), PUBLISH_ACK_TIMEOUT)
+    }
+
+    /// Runs `task` beside the server until shutdown; the drain waits for it.
+    pub fn spawn_background<F, Fut>(&mut self, task: F)
+    where
+        F: FnOnce(CancellationToken) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.background.spawn(task(self.shutdown.clone()));
+    }
+
+    /// Serves `routes` (the service's gRPC services, named by `service_names` for health) and
+    /// the outbox relay until `shutdown`. Then drains: health turns NOT_SERVING, the server
+    /// finishes calls in flight, the relay and consumers finish the event in hand, NATS is
+    /// flushed and the pool closed, all within `SHUTDOWN_GRACE_SECONDS`.
+    pub async fn serve(
+        mut self,
+        routes: tonic::service::Routes,
+        service_names: Vec<&'static str>,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<()> {
+        let relay = Relay::new(self.pool.clone(), self.jetstream(), self.schema)
+            .with_poll_interval(self.config.outbox_poll_interval);
+        self.spawn_background(|token| relay.run(token));
+
+        // Our own token follows the caller's, and is also cancelled if the server dies by itself.
+        let ours = self.shutdown.clone();
+        let forward = shutdown.clone();
+        tokio::spawn(async move {
+            forward.cancelled().await;
+            ours.cancel();
+        });
+
+        let server =
+            GrpcServer::new(routes, service_names).context("cannot build the gRPC server")?;
+        tracing::info!(service = self.schema, addr = %self.listener.local_addr()?, "serving gRPC");
+        let served = server
+            .serve(
+                self.listener,
+                self.shutdown.clone(),
+                self.config.shutdown_grace,
+            )
+            .await;
+
+        self.shutdown.cancel();
+        let grace = self.config.shutdown_grace;
+        let drained = tokio::time::timeout(grace, async {
+            while self.background.join_next().await.is_some() {}
+        })
+        .await;
+        if drained.is_err() {
+            tracing::warn!(
+                grace_seconds = grace.as_secs(),
+                "background tasks still running after the grace period; stopping them"
+            );
+            self.background.abort_all();
+        }
+        if let Err(error) = self.nats.flush().await {
+            tracing::debug!(%error, "NATS flush at shutdown failed");
+        }
+        self.pool.close().await;
+        tracing::info!(service = self.schema, "stopped");
+        served.context("gRPC server failed")
+    }
+}

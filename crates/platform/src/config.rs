@@ -1,0 +1,94 @@
+//! Configuration comes from environment variables, read and validated before the async runtime
+//! starts, so a bad value stops the process at once with a message naming the variable.
+
+use std::{net::SocketAddr, str::FromStr, time::Duration};
+
+/// A configuration value that is missing or does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("environment variable {name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+/// Reads `name`, falling back to `default` when it is unset or empty, and parses it.
+pub fn var_or<T>(name: &'static str, default: &str) -> Result<T, ConfigError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    let raw = std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let value = raw.as_deref().unwrap_or(default);
+    value.trim().parse().map_err(|e: T::Err| ConfigError {
+        name,
+        problem: format!("{value:?} is not valid: {e}"),
+    })
+}
+
+/// Reads a duration given in whole seconds.
+pub fn seconds_or(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
+    var_or::<u64>(name, &default.to_string()).map(Duration::from_secs)
+}
+
+/// Reads a duration given in milliseconds.
+pub fn millis_or(name: &'static str, default: u64) -> Result<Duration, ConfigError> {
+    var_or::<u64>(name, &default.to_string()).map(Duration::from_millis)
+}
+
+/// What every service reads. A service with more settings wraps this in its own config.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// `DATABASE_URL`: one database may hold all services; each keeps its own schema.
+    pub database_url: String,
+    /// `DATABASE_MAX_CONNECTIONS` [10].
+    pub database_max_connections: u32,
+    /// `NATS_URL`.
+    pub nats_url: String,
+    /// `GRPC_ADDR`: where the gRPC server listens.
+    pub grpc_addr: SocketAddr,
+    /// `SHUTDOWN_GRACE_SECONDS` [20]: how long in-flight work may take after SIGTERM.
+    pub shutdown_grace: Duration,
+    /// `OUTBOX_POLL_MILLIS` [500]: how often the outbox relay looks for events it was not told of.
+    pub outbox_poll_interval: Duration,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres:///pactum";
+pub const DEFAULT_NATS_URL: &str = "nats://127.0.0.1:4222";
+
+impl ServiceConfig {
+    /// `default_grpc_addr` is the service's own port (contracts 50051 … notification 50054).
+    pub fn from_env(default_grpc_addr: &str) -> Result<Self, ConfigError> {
+        let database_url: String = var_or("DATABASE_URL", DEFAULT_DATABASE_URL)?;
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError {
+                name: "DATABASE_URL",
+                problem: "must start with postgres:// or postgresql://".into(),
+            });
+        }
+        let nats_url: String = var_or("NATS_URL", DEFAULT_NATS_URL)?;
+        if !(nats_url.starts_with("nats://")
+            || nats_url.starts_with("tls://")
+            || !nats_url.contains("://"))
+        {
+            return Err(ConfigError {
+                name: "NATS_URL",
+                problem: format!("{nats_url:?} must be a nats:// URL"),
+            });
+        }
+        let database_max_connections = var_or("DATABASE_MAX_CONNECTIONS", "10")?;
+        if database_max_connections == 0 {
+            return Err(ConfigError {
+                name: "DATABASE_MAX_CONNECTIONS",
+                problem: "must be at least 1".into(),
+            });
+        }
+        Ok(Self {
+            database_url,
+            database_max_connections,
+            nats_url,
+            grpc_addr: var_or("GRPC_ADDR", default_grpc_addr)?,
+            shutdown_grace: seconds_or("SHUTDOWN_GRACE_SECONDS", 20)?,
+            outbox_poll_interval: millis_or("OUTBOX_POLL_MILLIS", 500)?,
+        })
+    }
+}

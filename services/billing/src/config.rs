@@ -1,0 +1,17 @@
+use pactum_platform::config::{ConfigError, ServiceConfig};
+
+/// The billing service's configuration, from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub service: ServiceConfig,
+}
+
+pub const DEFAULT_GRPC_ADDR: &str = "127.0.0.1:50052";
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?,
+        })
+    }
+}

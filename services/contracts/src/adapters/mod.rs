@@ -1,0 +1,5 @@
+//! The outer layer: gRPC in, PostgreSQL and the outbox out, and the event encoding between.
+
+pub mod events;
+pub mod grpc;
+pub mod postgres;

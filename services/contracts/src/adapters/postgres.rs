@@ -1,0 +1,146 @@
+//! Customers in PostgreSQL (schema `contracts`), each change committed with its outbox event.
+
+use chrono::{DateTime, Utc};
+use pactum_bus::Outbox;
+use pactum_domain::{CustomerId, EmailAddress, KvkNumber};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::events;
+use crate::{
+    application::customers::{CustomerRepository, Inserted},
+    domain::{
+        customer::{Customer, CustomerError, CustomerName},
+        request_id::RequestId,
+        storage::StorageError,
+    },
+};
+
+#[derive(Debug, Clone)]
+pub struct PgCustomers {
+    pool: PgPool,
+    outbox: Outbox,
+}
+
+impl PgCustomers {
+    pub fn new(pool: PgPool, outbox: Outbox) -> Self {
+        Self { pool, outbox }
+    }
+}
+
+fn storage(error: sqlx::Error) -> CustomerError {
+    CustomerError::Storage(StorageError::new(error))
+}
+
+struct CustomerRow {
+    customer_id: Uuid,
+    name: String,
+    kvk_number: String,
+    primary_contact_email: String,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<CustomerRow> for Customer {
+    type Error = CustomerError;
+
+    /// Rows were validated on the way in; a row that no longer parses is a storage fault.
+    fn try_from(row: CustomerRow) -> Result<Self, Self::Error> {
+        let corrupt = |what: &str| {
+            CustomerError::Storage(StorageError::new(std::io::Error::other(format!(
+                "stored customer {} has an invalid {what}",
+                row.customer_id
+            ))))
+        };
+        Ok(Customer {
+            id: CustomerId::from_uuid(row.customer_id),
+            name: CustomerName::parse(&row.name).map_err(|_| corrupt("name"))?,
+            kvk_number: KvkNumber::parse(&row.kvk_number).map_err(|_| corrupt("kvk_number"))?,
+            primary_contact_email: EmailAddress::parse(&row.primary_contact_email)
+                .map_err(|_| corrupt("primary_contact_email"))?,
+            created_at: row.created_at,
+        })
+    }
+}
+
+impl CustomerRepository for PgCustomers {
+    #[tracing::instrument(skip_all, fields(customer.id = %customer.id, idempotent = request_id.is_some()))]
+    async fn insert(
+        &self,
+        customer: &Customer,
+        request_id: Option<&RequestId>,
+    ) -> Result<Inserted, CustomerError> {
+        let mut tx = self.pool.begin().await.map_err(storage)?;
+        let inserted = sqlx::query_scalar!(
+            r#"INSERT INTO contracts.customers (customer_id, name, kvk_number, primary_contact_email, created_at, request_id)
+               VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (request_id) DO NOTHING
+               RETURNING customer_id"#,
+            customer.id.as_uuid(),
+            customer.name.as_str(),
+            customer.kvk_number.as_str(),
+            customer.primary_contact_email.as_str(),
+            customer.created_at,
+            request_id.map(RequestId::as_str),
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(storage)?;
+
+        if inserted.is_none() {
+            // The request id was used before: answer with what that call created, emit nothing.
+            let row = sqlx::query_as!(
+                CustomerRow,
+                r#"SELECT customer_id, name, kvk_number, primary_contact_email, created_at
+                   FROM contracts.customers WHERE request_id = $1"#,
+                request_id.map(RequestId::as_str),
+            )
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(storage)?;
+            return Ok(Inserted::Existing(row.try_into()?));
+        }
+
+        self.outbox
+            .enqueue(&mut tx, &events::customer_created(customer))
+            .await
+            .map_err(storage)?;
+        tx.commit().await.map_err(storage)?;
+        Ok(Inserted::Created(customer.clone()))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %id))]
+    async fn get(&self, id: CustomerId) -> Result<Option<Customer>, CustomerError> {
+        let row = sqlx::query_as!(
+            CustomerRow,
+            r#"SELECT customer_id, name, kvk_number, primary_contact_email, created_at
+               FROM contracts.customers WHERE customer_id = $1"#,
+            id.as_uuid(),
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        row.map(Customer::try_from).transpose()
+    }
+
+    #[tracing::instrument(skip_all, fields(limit))]
+    async fn list(
+        &self,
+        after: Option<CustomerId>,
+        limit: u32,
+    ) -> Result<Vec<Customer>, CustomerError> {
+        let rows = sqlx::query_as!(
+            CustomerRow,
+            r#"SELECT customer_id, name, kvk_number, primary_contact_email, created_at
+               FROM contracts.customers
+               WHERE $1::uuid IS NULL OR customer_id > $1
+               ORDER BY customer_id
+               LIMIT $2"#,
+            after.map(|a| a.as_uuid()),
+            i64::from(limit),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(storage)?;
+        rows.into_iter().map(Customer::try_from).collect()
+    }
+}

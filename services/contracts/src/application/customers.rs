@@ -1,0 +1,109 @@
+//! Registering and reading customers.
+
+use std::future::Future;
+
+use chrono::Utc;
+use pactum_domain::{CustomerId, Violations};
+
+use super::page::{Page, PageRequest};
+use crate::domain::{
+    customer::{Customer, CustomerError, NewCustomer},
+    request_id::RequestId,
+};
+
+/// What `insert` found: the customer it created, or the one an earlier call with the same
+/// request id created.
+#[derive(Debug)]
+pub enum Inserted {
+    Created(Customer),
+    Existing(Customer),
+}
+
+/// Where customers are kept. `insert` stores the customer together with its
+/// `customer.created` event, in one transaction.
+pub trait CustomerRepository: Send + Sync + 'static {
+    fn insert(
+        &self,
+        customer: &Customer,
+        request_id: Option<&RequestId>,
+    ) -> impl Future<Output = Result<Inserted, CustomerError>> + Send;
+    fn get(
+        &self,
+        id: CustomerId,
+    ) -> impl Future<Output = Result<Option<Customer>, CustomerError>> + Send;
+    /// Customers in id (= creation) order, after `after`.
+    fn list(
+        &self,
+        after: Option<CustomerId>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Customer>, CustomerError>> + Send;
+}
+
+/// The raw input of a registration, as a caller sent it.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterCustomer {
+    pub name: String,
+    pub kvk_number: String,
+    pub primary_contact_email: String,
+    pub request_id: String,
+}
+
+#[derive(Debug)]
+pub struct Customers<R> {
+    repository: R,
+}
+
+impl<R: CustomerRepository> Customers<R> {
+    pub fn new(repository: R) -> Self {
+        Self { repository }
+    }
+
+    /// Registers a customer (art. 3.8, 14.20). Nothing is stored when any field is bad. A retry
+    /// with the same request id returns the first result; the same id with other data is refused.
+    pub async fn register(&self, input: RegisterCustomer) -> Result<Customer, CustomerError> {
+        let mut violations = Violations::default();
+        let new = NewCustomer::parse(
+            &input.name,
+            &input.kvk_number,
+            &input.primary_contact_email,
+            &mut violations,
+        );
+        let request_id = RequestId::parse_optional(&input.request_id, &mut violations);
+        let Some(new) = new.filter(|_| violations.is_empty()) else {
+            return Err(CustomerError::Invalid(violations));
+        };
+        let customer = new.clone().register(CustomerId::new(), Utc::now());
+        match self
+            .repository
+            .insert(&customer, request_id.as_ref())
+            .await?
+        {
+            Inserted::Created(created) => Ok(created),
+            Inserted::Existing(existing) if new.matches(&existing) => Ok(existing),
+            Inserted::Existing(_) => Err(CustomerError::RequestIdReused),
+        }
+    }
+
+    pub async fn get(&self, id: CustomerId) -> Result<Customer, CustomerError> {
+        self.repository
+            .get(id)
+            .await?
+            .ok_or(CustomerError::NotFound(id))
+    }
+
+    pub async fn list(
+        &self,
+        page: PageRequest<CustomerId>,
+    ) -> Result<Page<Customer, CustomerId>, CustomerError> {
+        // One extra row tells whether there is a next page without a count query.
+        let mut items = self.repository.list(page.after, page.size + 1).await?;
+        let more = items.len() > page.size as usize;
+        items.truncate(page.size as usize);
+        let next_after = if more {
+            items.last().map(|c| c.id)
+        } else {
+            None
+        };
+        Ok(Page { items, next_after })
+    }
+}

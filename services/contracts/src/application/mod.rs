@@ -1,0 +1,4 @@
+//! Use cases of the contracts service, written against repository ports.
+
+pub mod customers;
+pub mod page;

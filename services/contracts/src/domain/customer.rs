@@ -1,0 +1,145 @@
+//! A customer (art. 1.1 c, "Klant").
+
+use chrono::{DateTime, Utc};
+use pactum_domain::{CustomerId, EmailAddress, KvkNumber, Violations};
+
+use super::storage::StorageError;
+
+/// The customer's legal name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CustomerNameError {
+    #[error("is required")]
+    Missing,
+    #[error("is longer than 200 characters")]
+    TooLong,
+    #[error("contains control characters")]
+    ControlCharacters,
+}
+
+impl CustomerName {
+    pub fn parse(input: &str) -> Result<Self, CustomerNameError> {
+        let name = input.trim();
+        if name.is_empty() {
+            return Err(CustomerNameError::Missing);
+        }
+        if name.chars().count() > 200 {
+            return Err(CustomerNameError::TooLong);
+        }
+        if name.chars().any(char::is_control) {
+            return Err(CustomerNameError::ControlCharacters);
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A registered customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub name: CustomerName,
+    /// Art. 3.8.
+    pub kvk_number: KvkNumber,
+    /// Art. 14.20: where notices of particular importance go (art. 14.19).
+    pub primary_contact_email: EmailAddress,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a new customer is registered with, every field validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomer {
+    pub name: CustomerName,
+    pub kvk_number: KvkNumber,
+    pub primary_contact_email: EmailAddress,
+}
+
+impl NewCustomer {
+    /// Validates every field and reports all bad ones at once.
+    pub fn parse(
+        name: &str,
+        kvk_number: &str,
+        primary_contact_email: &str,
+        violations: &mut Violations,
+    ) -> Option<Self> {
+        let name = violations.check("name", CustomerName::parse(name));
+        let kvk_number = violations.check("kvk_number", KvkNumber::parse(kvk_number));
+        let primary_contact_email = violations.check(
+            "primary_contact_email",
+            EmailAddress::parse(primary_contact_email),
+        );
+        Some(Self {
+            name: name?,
+            kvk_number: kvk_number?,
+            primary_contact_email: primary_contact_email?,
+        })
+    }
+
+    pub fn register(self, id: CustomerId, at: DateTime<Utc>) -> Customer {
+        Customer {
+            id,
+            name: self.name,
+            kvk_number: self.kvk_number,
+            primary_contact_email: self.primary_contact_email,
+            created_at: at,
+        }
+    }
+
+    /// Whether `customer` is what this registration would have created (an idempotent retry).
+    pub fn matches(&self, customer: &Customer) -> bool {
+        self.name == customer.name
+            && self.kvk_number == customer.kvk_number
+            && self.primary_contact_email == customer.primary_contact_email
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CustomerError {
+    #[error("invalid customer")]
+    Invalid(Violations),
+    #[error("customer {0} not found")]
+    NotFound(CustomerId),
+    #[error("request_id was already used for a different customer")]
+    RequestIdReused,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_every_bad_field() {
+        let mut v = Violations::default();
+        assert!(NewCustomer::parse("  ", "1234567", "not-an-email", &mut v).is_none());
+        let fields: Vec<&str> = v.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["name", "kvk_number", "primary_contact_email"]);
+    }
+
+    #[test]
+    fn accepts_a_good_customer() {
+        let mut v = Violations::default();
+        let c = NewCustomer::parse(" Acme B.V. ", "12345678", "finance@acme.nl", &mut v).unwrap();
+        assert!(v.is_empty());
+        assert_eq!(c.name.as_str(), "Acme B.V.");
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(
+            CustomerName::parse(&"x".repeat(201)),
+            Err(CustomerNameError::TooLong)
+        );
+        assert_eq!(
+            CustomerName::parse("a\u{0}b"),
+            Err(CustomerNameError::ControlCharacters)
+        );
+        assert!(CustomerName::parse(&"é".repeat(200)).is_ok());
+    }
+}

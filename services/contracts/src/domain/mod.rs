@@ -1,0 +1,5 @@
+//! The rules of the terms that the contracts service owns. No gRPC, no SQL.
+
+pub mod customer;
+pub mod request_id;
+pub mod storage;

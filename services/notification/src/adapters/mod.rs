@@ -1,0 +1,5 @@
+//! The outer layer: gRPC in, the contracts events in, PostgreSQL out.
+
+pub mod contract_events;
+pub mod grpc;
+pub mod postgres;

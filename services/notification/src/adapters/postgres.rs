@@ -1,0 +1,92 @@
+//! Contacts in PostgreSQL (schema `notification`).
+
+use chrono::{DateTime, Utc};
+use pactum_domain::{CustomerId, EmailAddress};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::{
+    application::contacts::ContactRepository,
+    domain::contact::{Contact, ContactError},
+};
+
+#[derive(Debug, Clone)]
+pub struct PgContacts {
+    pool: PgPool,
+}
+
+impl PgContacts {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+fn storage(error: sqlx::Error) -> ContactError {
+    ContactError::Storage(Box::new(error))
+}
+
+/// Records `contact`, unless a later change is already known (events may arrive out of order).
+#[tracing::instrument(skip_all, fields(customer.id = %contact.customer_id))]
+pub async fn upsert_contact(tx: &mut PgConnection, contact: &Contact) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"INSERT INTO notification.contacts (customer_id, customer_name, primary_contact_email, changed_at, source_event_id)
+           VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (customer_id) DO UPDATE
+              SET customer_name = EXCLUDED.customer_name,
+                  primary_contact_email = EXCLUDED.primary_contact_email,
+                  changed_at = EXCLUDED.changed_at,
+                  source_event_id = EXCLUDED.source_event_id,
+                  updated_at = now()
+            WHERE notification.contacts.changed_at <= EXCLUDED.changed_at"#,
+        contact.customer_id.as_uuid(),
+        contact.customer_name,
+        contact.primary_contact_email.as_str(),
+        contact.changed_at,
+        contact.source_event_id,
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+struct ContactRow {
+    customer_id: Uuid,
+    customer_name: String,
+    primary_contact_email: String,
+    changed_at: DateTime<Utc>,
+    source_event_id: Uuid,
+}
+
+impl ContactRepository for PgContacts {
+    #[tracing::instrument(skip_all, fields(customer.id = %customer_id))]
+    async fn get(&self, customer_id: CustomerId) -> Result<Option<Contact>, ContactError> {
+        let row = sqlx::query_as!(
+            ContactRow,
+            r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id
+               FROM notification.contacts WHERE customer_id = $1"#,
+            customer_id.as_uuid(),
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(storage)?;
+        row.map(|r| {
+            let email = EmailAddress::parse(&r.primary_contact_email).map_err(|e| {
+                ContactError::Storage(
+                    format!(
+                        "stored contact of {} has an invalid e-mail: {e}",
+                        r.customer_id
+                    )
+                    .into(),
+                )
+            })?;
+            Ok(Contact {
+                customer_id: CustomerId::from_uuid(r.customer_id),
+                customer_name: r.customer_name,
+                primary_contact_email: email,
+                changed_at: r.changed_at,
+                source_event_id: r.source_event_id,
+            })
+        })
+        .transpose()
+    }
+}

@@ -1,0 +1,3 @@
+//! Use cases of the notification service.
+
+pub mod contacts;

@@ -1,0 +1,3 @@
+//! What notification knows and decides. No gRPC, no SQL.
+
+pub mod contact;
