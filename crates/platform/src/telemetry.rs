@@ -62,6 +62,40 @@ pub fn init(service_name: &'static str) -> anyhow::Result<Telemetry> {
     Ok(Telemetry { provider })
 }
 
+/// `RUST_LOG` filters the logs only. Spans are recorded whatever it says, so that trace context
+/// keeps flowing through gRPC and NATS when logs are quiet.
+fn log_filter(default: &str) -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default))
+}
+
+fn trace_layer<S>(tracer: opentelemetry_sdk::trace::Tracer) -> impl Layer<S>
+where
+    S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
+{
+    tracing_opentelemetry::layer()
+        .with_tracer(tracer)
+        .with_filter(tracing_subscriber::filter::LevelFilter::INFO)
+}
+
+/// For tests: the same propagation and spans as [`init`], logs to the test harness's captured
+/// output (`RUST_LOG`, default `warn`), nothing exported. Safe to call from every test.
+pub fn init_for_tests() {
+    static PROVIDER: std::sync::OnceLock<SdkTracerProvider> = std::sync::OnceLock::new();
+    PROVIDER.get_or_init(|| {
+        global::set_text_map_propagator(TraceContextPropagator::new());
+        let provider = SdkTracerProvider::builder().build();
+        global::set_tracer_provider(provider.clone());
+        let logs = tracing_subscriber::fmt::layer()
+            .with_test_writer()
+            .with_filter(log_filter("warn"));
+        let _already_installed = tracing_subscriber::registry()
+            .with(logs)
+            .with(trace_layer(provider.tracer("pactum-tests")))
+            .try_init();
+        provider
+    });
+}
+
 impl Telemetry {
     /// Flushes buffered spans. Errors are logged, not returned: shutdown goes on regardless.
     pub fn shutdown(self) {

@@ -8,6 +8,9 @@
 
 #![allow(clippy::missing_panics_doc, clippy::expect_used)]
 
+pub mod grpc;
+pub mod streams;
+
 use std::{
     net::TcpListener,
     path::PathBuf,
@@ -119,19 +122,20 @@ impl TestNats {
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            if let Ok(client) = async_nats::connect(self.url()).await {
-                // JetStream answers once it has started, a little after the listener.
-                if async_nats::jetstream::new(client)
-                    .query_account()
-                    .await
-                    .is_ok()
-                {
-                    return;
-                }
+            // JetStream answers once it has started, a little after the listener.
+            let last_error = match async_nats::connect(self.url()).await {
+                Ok(client) => match client.request("$JS.API.INFO", "".into()).await {
+                    Ok(_) => return,
+                    Err(e) => e.to_string(),
+                },
+                Err(e) => e.to_string(),
+            };
+            if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
+                panic!("{binary} exited at start with {status}");
             }
             assert!(
                 Instant::now() < deadline,
-                "nats-server on port {} did not start",
+                "nats-server on port {} did not start: {last_error}",
                 self.port
             );
             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use pactum_domain::{CustomerId, Violations};
 
 use super::page::{Page, PageRequest};
@@ -72,7 +72,10 @@ impl<R: CustomerRepository> Customers<R> {
         let Some(new) = new.filter(|_| violations.is_empty()) else {
             return Err(CustomerError::Invalid(violations));
         };
-        let customer = new.clone().register(CustomerId::new(), Utc::now());
+        // PostgreSQL keeps microseconds: the answer must equal what a later read returns.
+        let customer = new
+            .clone()
+            .register(CustomerId::new(), Utc::now().trunc_subsecs(6));
         match self
             .repository
             .insert(&customer, request_id.as_ref())

@@ -1,1 +1,9 @@
+//! The contracts service's integration tests: one binary, each test with its own database and
+//! its own NATS server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod customers;
+mod grpc_surface;
+mod helpers;
+mod outbox;
