@@ -11,6 +11,10 @@ use tonic_health::{ServingStatus, server::HealthReporter};
 
 use crate::propagation;
 
+mod in_flight;
+
+pub use in_flight::InFlight;
+
 /// A service's routes, ready to be served with health and reflection beside them.
 #[derive(Debug)]
 pub struct GrpcServer {
@@ -54,7 +58,7 @@ impl GrpcServer {
     }
 
     /// Serves until `shutdown` is cancelled, then reports NOT_SERVING (so load balancers stop
-    /// sending), stops accepting, and lets in-flight calls finish within `grace`.
+    /// sending), stops accepting, and lets the calls in flight finish, for at most `grace`.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -62,33 +66,46 @@ impl GrpcServer {
         grace: Duration,
     ) -> Result<(), tonic::transport::Error> {
         let health = self.health.clone();
-        for name in std::iter::once("").chain(self.service_names.iter().copied()) {
+        let names: Vec<&'static str> = std::iter::once("")
+            .chain(self.service_names.iter().copied())
+            .collect();
+        for name in &names {
             health
-                .set_service_status(name, ServingStatus::Serving)
+                .set_service_status(*name, ServingStatus::Serving)
                 .await;
         }
-        let names = self.service_names.clone();
-        let drain = shutdown.clone();
+        let in_flight = InFlight::default();
         let serving = tonic::transport::Server::builder()
             .timeout(self.request_timeout)
             .trace_fn(call_span)
+            .layer(in_flight.clone())
             .add_routes(self.routes)
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), async move {
-                drain.cancelled().await;
-                for name in std::iter::once("").chain(names.iter().copied()) {
-                    health
-                        .set_service_status(name, ServingStatus::NotServing)
-                        .await;
-                }
-                tracing::info!("gRPC server draining");
-            });
+            .serve_with_incoming_shutdown(
+                TcpListenerStream::new(listener),
+                shutdown.clone().cancelled_owned(),
+            );
         tokio::pin!(serving);
+        let drained = async {
+            shutdown.cancelled().await;
+            for name in &names {
+                health
+                    .set_service_status(*name, ServingStatus::NotServing)
+                    .await;
+            }
+            tracing::info!(calls_in_flight = in_flight.count(), "gRPC server draining");
+            tokio::select! {
+                () = in_flight.idle() => tracing::info!("gRPC calls drained"),
+                () = tokio::time::sleep(grace) => tracing::warn!(
+                    grace_seconds = grace.as_secs(),
+                    calls_in_flight = in_flight.count(),
+                    "gRPC calls still running after the grace period; stopping anyway"
+                ),
+            }
+        };
         tokio::select! {
             result = &mut serving => result,
-            () = async { shutdown.cancelled().await; tokio::time::sleep(grace).await } => {
-                tracing::warn!(grace_seconds = grace.as_secs(), "gRPC calls still running after the grace period; stopping anyway");
-                Ok(())
-            }
+            // Dropping the server closes the listener and whatever idle connections are left.
+            () = drained => Ok(()),
         }
     }
 }

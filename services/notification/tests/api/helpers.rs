@@ -1,0 +1,159 @@
+use std::time::Duration;
+
+use async_nats::jetstream;
+use pactum_bus::event;
+use pactum_notification::{config::Config, startup::Application};
+use pactum_platform::config::ServiceConfig;
+use pactum_proto::pactum::{
+    contracts::v1 as contracts,
+    notification::v1::{self as pb, notification_service_client::NotificationServiceClient},
+};
+use pactum_testkit::{TestDatabase, TestNats};
+use prost::Message as _;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::Channel;
+use uuid::Uuid;
+
+pub struct TestApp {
+    pub channel: Channel,
+    pub client: NotificationServiceClient<Channel>,
+    pub pool: PgPool,
+    pub nats: TestNats,
+    shutdown: CancellationToken,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    pactum_platform::telemetry::init_for_tests();
+    let nats = TestNats::start().await;
+    let db = TestDatabase::create().await;
+    let config = Config {
+        service: ServiceConfig {
+            database_url: db.url.clone(),
+            database_max_connections: 5,
+            nats_url: nats.url(),
+            grpc_addr: "127.0.0.1:0".parse().unwrap(),
+            shutdown_grace: Duration::from_secs(5),
+            outbox_poll_interval: Duration::from_millis(100),
+        },
+    };
+    let app = Application::build(config)
+        .await
+        .expect("the service builds");
+    let port = app.port();
+    let pool = app.pool().clone();
+    let shutdown = CancellationToken::new();
+    tokio::spawn(app.run_until_stopped(shutdown.clone()));
+    let channel = pactum_testkit::grpc::channel(port).await;
+    TestApp {
+        client: NotificationServiceClient::new(channel.clone()),
+        channel,
+        pool,
+        nats,
+        shutdown,
+    }
+}
+
+/// A `customer.created` event as the contracts service would publish it.
+pub struct CustomerCreatedEvent {
+    pub id: Uuid,
+    pub customer_id: String,
+    pub payload: Vec<u8>,
+}
+
+impl CustomerCreatedEvent {
+    pub fn new(name: &str, email: &str) -> Self {
+        let customer_id = pactum_domain::CustomerId::new().to_string();
+        let customer = contracts::Customer {
+            customer_id: customer_id.clone(),
+            name: name.to_owned(),
+            kvk_number: "12345678".to_owned(),
+            primary_contact_email: email.to_owned(),
+            created_at: None,
+        };
+        let payload = contracts::CustomerCreated {
+            customer: Some(customer),
+            article: "3.8".to_owned(),
+        }
+        .encode_to_vec();
+        Self {
+            id: Uuid::now_v7(),
+            customer_id,
+            payload,
+        }
+    }
+}
+
+impl TestApp {
+    /// Publishes `event` on the contracts stream. `copy` varies the JetStream message id, so the
+    /// same event can be delivered again, as after a producer retry outside the duplicate window.
+    pub async fn publish(&self, event: &CustomerCreatedEvent, copy: u32) {
+        let js = jetstream::new(self.nats.client().await);
+        js.get_or_create_stream(pactum_bus::stream::service_stream("contracts"))
+            .await
+            .unwrap();
+        let mut headers = event::headers(
+            event.id,
+            "pactum.contracts.customer.created",
+            "/pactum/contracts",
+            &event.customer_id,
+            chrono::Utc::now(),
+            "pactum.contracts.v1.CustomerCreated",
+            &[],
+        );
+        headers.insert(
+            event::header::MSG_ID,
+            format!("{}-{copy}", event.id).as_str(),
+        );
+        js.publish_with_headers(
+            "pactum.contracts.customer.created",
+            headers,
+            event.payload.clone().into(),
+        )
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    }
+
+    pub async fn contact(&self, customer_id: &str) -> Result<pb::Contact, tonic::Status> {
+        self.client
+            .clone()
+            .get_contact(pb::GetContactRequest {
+                customer_id: customer_id.to_owned(),
+            })
+            .await
+            .map(tonic::Response::into_inner)
+    }
+
+    /// Waits until the notification consumer has settled every message on the stream.
+    pub async fn consumer_settled(&self) {
+        let js = jetstream::new(self.nats.client().await);
+        let settled = pactum_testkit::eventually(Duration::from_secs(20), || {
+            let js = js.clone();
+            async move {
+                let mut stream = js.get_stream("PACTUM_CONTRACTS").await.ok()?;
+                let last = stream.info().await.ok()?.state.last_sequence;
+                let mut consumer: jetstream::consumer::PullConsumer =
+                    stream.get_consumer("notification-contracts").await.ok()?;
+                let info = consumer.info().await.ok()?;
+                (info.ack_floor.stream_sequence >= last && info.num_ack_pending == 0).then_some(())
+            }
+        })
+        .await;
+        settled.expect("the consumer acknowledged everything on the stream");
+    }
+
+    pub async fn inbox_rows(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM notification.inbox")
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+}
