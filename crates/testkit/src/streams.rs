@@ -32,7 +32,7 @@ pub async fn messages(client: &async_nats::Client, stream: &str) -> Vec<jetstrea
     let mut out = Vec::new();
     while (out.len() as u64) < expected {
         match tokio::time::timeout(Duration::from_secs(5), incoming.next()).await {
-            Ok(Some(Ok(message))) => out.push(message.into()),
+            Ok(Some(Ok(message))) => out.push(message),
             other => panic!(
                 "reading {stream}: expected {expected} messages, got {} then {other:?}",
                 out.len()

@@ -15,3 +15,9 @@ impl Config {
         })
     }
 }
+
+impl pactum_platform::service::Configured for Config {
+    fn service(&self) -> &ServiceConfig {
+        &self.service
+    }
+}

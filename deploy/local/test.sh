@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The test command: every test of the workspace against real PostgreSQL and NATS.
+# Starts them (see lib.sh) when they are not running; the tests also start private
+# `nats-server` processes of their own, so the binary must be on PATH.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+require_cargo
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pactum-target}"
+
+ensure_postgres
+ensure_nats
+ensure_nats_binary
+trap stop_private_services EXIT
+
+# Each test makes a database of its own; drop what earlier runs left behind.
+drop_test_databases() {
+  psql "$PG_SERVER/postgres" -Atqc "select datname from pg_database where datname like 'pactum\_test\_%'" |
+    while read -r db; do psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null; done
+}
+drop_test_databases
+
+export DATABASE_URL="$PG_SERVER/postgres" NATS_URL
+say "building the service binaries (the end-to-end test runs them)"
+cargo build --workspace --bins
+say "running every test of the workspace"
+status=0
+cargo test --workspace "$@" || status=$?
+drop_test_databases
+exit "$status"
