@@ -25,6 +25,11 @@ say "building the service binaries (the end-to-end test runs them)"
 cargo build --workspace --bins
 say "running every test of the workspace"
 status=0
-cargo test --workspace "$@" || status=$?
+log="$(mktemp)"
+cargo test --workspace "$@" 2>&1 | tee "$log" || status=$?
 drop_test_databases
+# One closing line for the whole workspace (cargo prints one per test binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
 exit "$status"

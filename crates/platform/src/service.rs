@@ -74,20 +74,29 @@ where
 }
 
 async fn check_health(name: &str, mut addr: std::net::SocketAddr) -> ExitCode {
-    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
+    use tonic_health::pb::{
+        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+    };
 
     if addr.ip().is_unspecified() {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
     let endpoint = match tonic::transport::Endpoint::from_shared(format!("http://{addr}")) {
-        Ok(endpoint) => endpoint.connect_timeout(std::time::Duration::from_secs(2)).timeout(std::time::Duration::from_secs(2)),
+        Ok(endpoint) => endpoint
+            .connect_timeout(std::time::Duration::from_secs(2))
+            .timeout(std::time::Duration::from_secs(2)),
         Err(error) => {
             eprintln!("{name}: bad GRPC_ADDR: {error}");
             return ExitCode::FAILURE;
         }
     };
     let status = match endpoint.connect().await {
-        Ok(channel) => HealthClient::new(channel).check(HealthCheckRequest { service: String::new() }).await.map(|r| r.into_inner().status),
+        Ok(channel) => HealthClient::new(channel)
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
+            .await
+            .map(|r| r.into_inner().status),
         Err(error) => {
             eprintln!("{name}: not reachable at {addr}: {error}");
             return ExitCode::FAILURE;
