@@ -2,14 +2,68 @@
 //! to its schema and migrate it, connect to NATS, run its outbox relay and consumers, serve gRPC
 //! with health and reflection, and drain all of it on shutdown. That lives here once.
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, marker::PhantomData, time::Duration};
 
 use anyhow::Context as _;
 use pactum_bus::{NatsClient, Relay};
-use pactum_platform::{config::ServiceConfig, database, grpc::GrpcServer};
+use pactum_platform::{config::ServiceConfig, database, grpc::GrpcServer, service::Configured};
 use sqlx::{PgPool, migrate::Migrator};
 use tokio::{net::TcpListener, task::JoinSet};
 use tokio_util::sync::CancellationToken;
+
+/// What makes a service of a process: its schema, its migrations, and how its adapters are
+/// wired onto the host.
+pub trait Service: Send + 'static {
+    type Config: Configured + Send + 'static;
+    /// The PostgreSQL schema that holds every table of the service (and the service's name).
+    const SCHEMA: &'static str;
+    fn migrator() -> &'static Migrator;
+    /// Starts the service's consumers on `host` and returns its gRPC services.
+    fn wire(host: &mut ServiceHost, config: &Self::Config) -> Wiring;
+}
+
+/// A service's gRPC services, and their names for health.
+#[derive(Debug)]
+pub struct Wiring {
+    pub routes: tonic::service::Routes,
+    pub service_names: Vec<&'static str>,
+}
+
+/// A service that has connected, migrated and bound its port (`GRPC_ADDR`; port 0 in tests
+/// picks a free one). [`Application::run_until_stopped`] serves.
+#[derive(Debug)]
+pub struct Application<S: Service> {
+    host: ServiceHost,
+    config: S::Config,
+    service: PhantomData<S>,
+}
+
+impl<S: Service> Application<S> {
+    pub async fn build(config: S::Config) -> anyhow::Result<Self> {
+        let host = ServiceHost::start(S::SCHEMA, config.service().clone(), S::migrator()).await?;
+        Ok(Self {
+            host,
+            config,
+            service: PhantomData,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.host.port()
+    }
+
+    pub fn pool(&self) -> &PgPool {
+        self.host.pool()
+    }
+
+    /// Serves until `shutdown`, then drains (see [`ServiceHost::serve`]).
+    pub async fn run_until_stopped(mut self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let wiring = S::wire(&mut self.host, &self.config);
+        self.host
+            .serve(wiring.routes, wiring.service_names, shutdown)
+            .await
+    }
+}
 
 /// How long a JetStream publish waits for its ack before the relay retries it.
 const PUBLISH_ACK_TIMEOUT: Duration = Duration::from_secs(5);

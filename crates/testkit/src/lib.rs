@@ -9,7 +9,10 @@
 #![allow(clippy::missing_panics_doc, clippy::expect_used)]
 
 pub mod grpc;
+mod service;
 pub mod streams;
+
+pub use service::{TestService, spawn};
 
 use std::{
     net::TcpListener,

@@ -1,11 +1,10 @@
 //! Wiring: the billing service's adapters on top of the shared service host.
 
-use pactum_host::ServiceHost;
+use pactum_host::{ServiceHost, Wiring};
 use pactum_proto::pactum::billing::v1::billing_service_server::{
     BillingServiceServer, SERVICE_NAME,
 };
-use sqlx::{PgPool, migrate::Migrator};
-use tokio_util::sync::CancellationToken;
+use sqlx::migrate::Migrator;
 
 use crate::{adapters::grpc::BillingGrpc, config::Config};
 
@@ -14,29 +13,24 @@ pub const SCHEMA: &str = "billing";
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-/// A billing service that has connected, migrated and bound its port.
+/// The billing service.
 #[derive(Debug)]
-pub struct Application {
-    host: ServiceHost,
-}
+pub struct Billing;
 
-impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Ok(Self {
-            host: ServiceHost::start(SCHEMA, config.service, &MIGRATOR).await?,
-        })
+pub type Application = pactum_host::Application<Billing>;
+
+impl pactum_host::Service for Billing {
+    type Config = Config;
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
     }
 
-    pub fn port(&self) -> u16 {
-        self.host.port()
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        self.host.pool()
-    }
-
-    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let routes = tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc));
-        self.host.serve(routes, vec![SERVICE_NAME], shutdown).await
+    fn wire(_host: &mut ServiceHost, _config: &Config) -> Wiring {
+        Wiring {
+            routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc)),
+            service_names: vec![SERVICE_NAME],
+        }
     }
 }

@@ -3,12 +3,11 @@
 use std::sync::Arc;
 
 use pactum_bus::Outbox;
-use pactum_host::ServiceHost;
+use pactum_host::{ServiceHost, Wiring};
 use pactum_proto::pactum::contracts::v1::contract_service_server::{
     ContractServiceServer, SERVICE_NAME,
 };
-use sqlx::{PgPool, migrate::Migrator};
-use tokio_util::sync::CancellationToken;
+use sqlx::migrate::Migrator;
 
 use crate::{
     adapters::{grpc::ContractGrpc, postgres::PgCustomers},
@@ -21,35 +20,30 @@ pub const SCHEMA: &str = "contracts";
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-/// A contracts service that has connected, migrated and bound its port (`GRPC_ADDR`; port 0 in
-/// tests picks a free one). [`Application::run_until_stopped`] serves.
+/// The contracts service.
 #[derive(Debug)]
-pub struct Application {
-    host: ServiceHost,
-}
+pub struct Contracts;
 
-impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Ok(Self {
-            host: ServiceHost::start(SCHEMA, config.service, &MIGRATOR).await?,
-        })
+pub type Application = pactum_host::Application<Contracts>;
+
+impl pactum_host::Service for Contracts {
+    type Config = Config;
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
     }
 
-    pub fn port(&self) -> u16 {
-        self.host.port()
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        self.host.pool()
-    }
-
-    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+    fn wire(host: &mut ServiceHost, _config: &Config) -> Wiring {
         let customers = Arc::new(Customers::new(PgCustomers::new(
-            self.host.pool().clone(),
+            host.pool().clone(),
             Outbox::new(SCHEMA),
         )));
-        let routes =
-            tonic::service::Routes::new(ContractServiceServer::new(ContractGrpc::new(customers)));
-        self.host.serve(routes, vec![SERVICE_NAME], shutdown).await
+        Wiring {
+            routes: tonic::service::Routes::new(ContractServiceServer::new(ContractGrpc::new(
+                customers,
+            ))),
+            service_names: vec![SERVICE_NAME],
+        }
     }
 }

@@ -3,12 +3,11 @@
 use std::sync::Arc;
 
 use pactum_bus::Consumer;
-use pactum_host::ServiceHost;
+use pactum_host::{ServiceHost, Wiring};
 use pactum_proto::pactum::notification::v1::notification_service_server::{
     NotificationServiceServer, SERVICE_NAME,
 };
-use sqlx::{PgPool, migrate::Migrator};
-use tokio_util::sync::CancellationToken;
+use sqlx::migrate::Migrator;
 
 use crate::{
     adapters::{contract_events, grpc::NotificationGrpc, postgres::PgContacts},
@@ -21,39 +20,34 @@ pub const SCHEMA: &str = "notification";
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-/// A notification service that has connected, migrated and bound its port.
+/// The notification service.
 #[derive(Debug)]
-pub struct Application {
-    host: ServiceHost,
-}
+pub struct Notification;
 
-impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Ok(Self {
-            host: ServiceHost::start(SCHEMA, config.service, &MIGRATOR).await?,
-        })
+pub type Application = pactum_host::Application<Notification>;
+
+impl pactum_host::Service for Notification {
+    type Config = Config;
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
     }
 
-    pub fn port(&self) -> u16 {
-        self.host.port()
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        self.host.pool()
-    }
-
-    pub async fn run_until_stopped(mut self, shutdown: CancellationToken) -> anyhow::Result<()> {
+    fn wire(host: &mut ServiceHost, _config: &Config) -> Wiring {
         let consumer = Consumer::new(
-            self.host.pool().clone(),
-            self.host.jetstream(),
+            host.pool().clone(),
+            host.jetstream(),
             contract_events::SPEC,
             contract_events::ContractEvents,
         );
-        self.host.spawn_background(|token| consumer.run(token));
-        let contacts = Arc::new(Contacts::new(PgContacts::new(self.host.pool().clone())));
-        let routes = tonic::service::Routes::new(NotificationServiceServer::new(
-            NotificationGrpc::new(contacts),
-        ));
-        self.host.serve(routes, vec![SERVICE_NAME], shutdown).await
+        host.spawn_background(|shutdown| consumer.run(shutdown));
+        let contacts = Arc::new(Contacts::new(PgContacts::new(host.pool().clone())));
+        Wiring {
+            routes: tonic::service::Routes::new(NotificationServiceServer::new(
+                NotificationGrpc::new(contacts),
+            )),
+            service_names: vec![SERVICE_NAME],
+        }
     }
 }

@@ -1,11 +1,10 @@
 //! Wiring: the privacy service's adapters on top of the shared service host.
 
-use pactum_host::ServiceHost;
+use pactum_host::{ServiceHost, Wiring};
 use pactum_proto::pactum::privacy::v1::privacy_service_server::{
     PrivacyServiceServer, SERVICE_NAME,
 };
-use sqlx::{PgPool, migrate::Migrator};
-use tokio_util::sync::CancellationToken;
+use sqlx::migrate::Migrator;
 
 use crate::{adapters::grpc::PrivacyGrpc, config::Config};
 
@@ -14,29 +13,24 @@ pub const SCHEMA: &str = "privacy";
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-/// A privacy service that has connected, migrated and bound its port.
+/// The privacy service.
 #[derive(Debug)]
-pub struct Application {
-    host: ServiceHost,
-}
+pub struct Privacy;
 
-impl Application {
-    pub async fn build(config: Config) -> anyhow::Result<Self> {
-        Ok(Self {
-            host: ServiceHost::start(SCHEMA, config.service, &MIGRATOR).await?,
-        })
+pub type Application = pactum_host::Application<Privacy>;
+
+impl pactum_host::Service for Privacy {
+    type Config = Config;
+    const SCHEMA: &'static str = SCHEMA;
+
+    fn migrator() -> &'static Migrator {
+        &MIGRATOR
     }
 
-    pub fn port(&self) -> u16 {
-        self.host.port()
-    }
-
-    pub fn pool(&self) -> &PgPool {
-        self.host.pool()
-    }
-
-    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
-        let routes = tonic::service::Routes::new(PrivacyServiceServer::new(PrivacyGrpc));
-        self.host.serve(routes, vec![SERVICE_NAME], shutdown).await
+    fn wire(_host: &mut ServiceHost, _config: &Config) -> Wiring {
+        Wiring {
+            routes: tonic::service::Routes::new(PrivacyServiceServer::new(PrivacyGrpc)),
+            service_names: vec![SERVICE_NAME],
+        }
     }
 }

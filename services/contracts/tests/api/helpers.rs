@@ -1,25 +1,30 @@
-use std::time::Duration;
-
 use async_nats::jetstream;
-use pactum_contracts::{config::Config, startup::Application};
-use pactum_platform::config::ServiceConfig;
+use pactum_contracts::{config::Config, startup::Contracts};
 use pactum_proto::pactum::contracts::v1::{
     self as pb, contract_service_client::ContractServiceClient,
 };
-use pactum_testkit::{TestDatabase, TestNats};
-use sqlx::PgPool;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+use pactum_testkit::{TestNats, TestService};
 use tonic::transport::Channel;
 
+/// The contracts service under test and a client for it; derefs to the [`TestService`]
+/// (`pool`, `nats`, `channel`, `port`).
 pub struct TestApp {
-    pub port: u16,
-    pub channel: Channel,
     pub client: ContractServiceClient<Channel>,
-    pub pool: PgPool,
-    pub nats: TestNats,
-    shutdown: CancellationToken,
-    handle: JoinHandle<anyhow::Result<()>>,
+    service: TestService,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = TestService;
+
+    fn deref(&self) -> &TestService {
+        &self.service
+    }
+}
+
+impl std::ops::DerefMut for TestApp {
+    fn deref_mut(&mut self) -> &mut TestService {
+        &mut self.service
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -28,34 +33,10 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the service on a fresh database, with `nats`, which may not be running yet.
 pub async fn spawn_app_with(nats: TestNats) -> TestApp {
-    pactum_platform::telemetry::init_for_tests();
-    let db = TestDatabase::create().await;
-    let config = Config {
-        service: ServiceConfig {
-            database_url: db.url.clone(),
-            database_max_connections: 5,
-            nats_url: nats.url(),
-            grpc_addr: "127.0.0.1:0".parse().unwrap(),
-            shutdown_grace: Duration::from_secs(5),
-            outbox_poll_interval: Duration::from_millis(100),
-        },
-    };
-    let app = Application::build(config)
-        .await
-        .expect("the service builds");
-    let port = app.port();
-    let pool = app.pool().clone();
-    let shutdown = CancellationToken::new();
-    let handle = tokio::spawn(app.run_until_stopped(shutdown.clone()));
-    let channel = pactum_testkit::grpc::channel(port).await;
+    let service = pactum_testkit::spawn::<Contracts>(nats, |service| Config { service }).await;
     TestApp {
-        port,
-        client: ContractServiceClient::new(channel.clone()),
-        channel,
-        pool,
-        nats,
-        shutdown,
-        handle,
+        client: ContractServiceClient::new(service.channel.clone()),
+        service,
     }
 }
 
@@ -113,7 +94,6 @@ impl TestApp {
 
     /// Stops the service as SIGTERM would, and waits for its drain.
     pub async fn stop(self) -> anyhow::Result<()> {
-        self.shutdown.cancel();
-        self.handle.await.expect("the service task does not panic")
+        self.service.stop().await
     }
 }

@@ -2,61 +2,38 @@ use std::time::Duration;
 
 use async_nats::jetstream;
 use pactum_bus::event;
-use pactum_notification::{config::Config, startup::Application};
-use pactum_platform::config::ServiceConfig;
+use pactum_notification::{config::Config, startup::Notification};
 use pactum_proto::pactum::{
     contracts::v1 as contracts,
     notification::v1::{self as pb, notification_service_client::NotificationServiceClient},
 };
-use pactum_testkit::{TestDatabase, TestNats};
+use pactum_testkit::{TestNats, TestService};
 use prost::Message as _;
-use sqlx::PgPool;
-use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 use uuid::Uuid;
 
+/// The notification service under test and a client for it; derefs to the [`TestService`].
 pub struct TestApp {
-    pub channel: Channel,
     pub client: NotificationServiceClient<Channel>,
-    pub pool: PgPool,
-    pub nats: TestNats,
-    shutdown: CancellationToken,
+    service: TestService,
 }
 
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
+impl std::ops::Deref for TestApp {
+    type Target = TestService;
+
+    fn deref(&self) -> &TestService {
+        &self.service
     }
 }
 
 pub async fn spawn_app() -> TestApp {
-    pactum_platform::telemetry::init_for_tests();
-    let nats = TestNats::start().await;
-    let db = TestDatabase::create().await;
-    let config = Config {
-        service: ServiceConfig {
-            database_url: db.url.clone(),
-            database_max_connections: 5,
-            nats_url: nats.url(),
-            grpc_addr: "127.0.0.1:0".parse().unwrap(),
-            shutdown_grace: Duration::from_secs(5),
-            outbox_poll_interval: Duration::from_millis(100),
-        },
-    };
-    let app = Application::build(config)
-        .await
-        .expect("the service builds");
-    let port = app.port();
-    let pool = app.pool().clone();
-    let shutdown = CancellationToken::new();
-    tokio::spawn(app.run_until_stopped(shutdown.clone()));
-    let channel = pactum_testkit::grpc::channel(port).await;
+    let service = pactum_testkit::spawn::<Notification>(TestNats::start().await, |service| {
+        Config { service }
+    })
+    .await;
     TestApp {
-        client: NotificationServiceClient::new(channel.clone()),
-        channel,
-        pool,
-        nats,
-        shutdown,
+        client: NotificationServiceClient::new(service.channel.clone()),
+        service,
     }
 }
 
