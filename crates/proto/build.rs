@@ -28,13 +28,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptors = compiler.file_descriptor_set();
 
     let out = PathBuf::from(env::var("OUT_DIR")?);
-    fs::write(
-        out.join("pactum_descriptor.bin"),
-        descriptors.encode_to_vec(),
-    )?;
+    fs::write(out.join("pactum_descriptor.bin"), descriptors.encode_to_vec())?;
 
-    tonic_prost_build::configure()
-        .include_file("pactum_protos.rs")
-        .compile_fds(descriptors)?;
+    tonic_prost_build::configure().include_file("pactum_protos.rs").compile_fds(descriptors)?;
     Ok(())
 }

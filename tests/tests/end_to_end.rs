@@ -63,21 +63,14 @@ impl Process {
 
     /// SIGTERM, then the exit status (at most `within`).
     fn terminate(&mut self, within: Duration) -> ExitStatus {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
         assert!(status.success(), "kill -TERM {}", self.name);
         let deadline = Instant::now() + within;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(
-                Instant::now() < deadline,
-                "{} did not stop within {within:?} of SIGTERM",
-                self.name
-            );
+            assert!(Instant::now() < deadline, "{} did not stop within {within:?} of SIGTERM", self.name);
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -94,21 +87,16 @@ impl Drop for Process {
 async fn a_customer_created_on_contracts_reaches_notification() {
     let db = TestDatabase::create().await;
     let nats = TestNats::start().await;
-    let mut processes: Vec<Process> = SERVICES
-        .iter()
-        .map(|(name, _)| Process::start(name, &db.url, &nats.url()))
-        .collect();
+    let mut processes: Vec<Process> =
+        SERVICES.iter().map(|(name, _)| Process::start(name, &db.url, &nats.url())).collect();
 
     for (process, (_, service)) in processes.iter().zip(SERVICES) {
         let channel = channel(process.port).await;
-        let serving =
-            eventually(Duration::from_secs(30), || {
-                let channel = channel.clone();
-                async move {
-                    (health(channel, service).await == Some(ServingStatus::Serving)).then_some(())
-                }
-            })
-            .await;
+        let serving = eventually(Duration::from_secs(30), || {
+            let channel = channel.clone();
+            async move { (health(channel, service).await == Some(ServingStatus::Serving)).then_some(()) }
+        })
+        .await;
         assert!(serving.is_some(), "{} never reported SERVING", process.name);
     }
 
@@ -128,13 +116,7 @@ async fn a_customer_created_on_contracts_reaches_notification() {
     let contact = eventually(Duration::from_secs(5), || {
         let mut client = notification.clone();
         let customer_id = customer.customer_id.clone();
-        async move {
-            client
-                .get_contact(GetContactRequest { customer_id })
-                .await
-                .ok()
-                .map(tonic::Response::into_inner)
-        }
+        async move { client.get_contact(GetContactRequest { customer_id }).await.ok().map(tonic::Response::into_inner) }
     })
     .await
     .expect("the contact reaches notification within 5 s");
@@ -144,21 +126,14 @@ async fn a_customer_created_on_contracts_reaches_notification() {
     for process in &mut processes {
         // Well inside the 10 s grace: the drain waits for calls in flight, not idle connections.
         let status = process.terminate(Duration::from_secs(5));
-        assert!(
-            status.success(),
-            "{} exited with {status} after SIGTERM",
-            process.name
-        );
+        assert!(status.success(), "{} exited with {status} after SIGTERM", process.name);
     }
 }
 
 #[test]
 fn a_bad_environment_variable_stops_the_binary_before_it_starts() {
     for (name, _) in SERVICES {
-        let output = Command::new(binary(name))
-            .env("GRPC_ADDR", "not-an-address")
-            .output()
-            .unwrap();
+        let output = Command::new(binary(name)).env("GRPC_ADDR", "not-an-address").output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{name}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("GRPC_ADDR"), "{name}: {stderr}");

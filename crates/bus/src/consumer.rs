@@ -88,20 +88,11 @@ pub struct Consumer<H> {
 
 impl<H: Handler> Consumer<H> {
     pub fn new(pool: PgPool, js: jetstream::Context, spec: ConsumerSpec, handler: H) -> Self {
-        let table = format!(
-            "{}.inbox",
-            pactum_platform::database::quote_identifier(spec.service)
-        );
+        let table = format!("{}.inbox", pactum_platform::database::quote_identifier(spec.service));
         let inbox_sql = format!(
             "INSERT INTO {table} (consumer, event_id, event_type) VALUES ($1, $2, $3) ON CONFLICT (consumer, event_id) DO NOTHING"
         );
-        Self {
-            pool,
-            js,
-            spec,
-            handler,
-            inbox_sql,
-        }
+        Self { pool, js, spec, handler, inbox_sql }
     }
 
     /// Consumes until `shutdown`; the message in hand is finished first (drain). Reconnects
@@ -124,12 +115,8 @@ impl<H: Handler> Consumer<H> {
         tracing::info!(consumer = self.spec.durable_name, "consumer stopped");
     }
 
-    async fn consume(
-        &self,
-        shutdown: &CancellationToken,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let source =
-            stream::ensure(&self.js, stream::service_stream(self.spec.source_service)).await?;
+    async fn consume(&self, shutdown: &CancellationToken) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let source = stream::ensure(&self.js, stream::service_stream(self.spec.source_service)).await?;
         stream::ensure(&self.js, stream::dead_letter_stream()).await?;
         let consumer = source
             .get_or_create_consumer(
@@ -145,11 +132,7 @@ impl<H: Handler> Consumer<H> {
             )
             .await?;
         let mut messages = consumer.messages().await?;
-        tracing::info!(
-            consumer = self.spec.durable_name,
-            subject = self.spec.filter_subject,
-            "consuming"
-        );
+        tracing::info!(consumer = self.spec.durable_name, subject = self.spec.filter_subject, "consuming");
         loop {
             let next = tokio::select! {
                 next = messages.next() => next,
@@ -171,20 +154,13 @@ impl<H: Handler> Consumer<H> {
         message: &jetstream::Message,
     ) -> Result<Outcome, Box<dyn std::error::Error + Send + Sync>> {
         let delivered = message.info().map(|i| i.delivered).unwrap_or(1);
-        let event =
-            match ReceivedEvent::from_message(message.headers.as_ref(), message.payload.clone()) {
-                Ok(event) => event,
-                Err(error) => {
-                    self.dead_letter(
-                        message,
-                        None,
-                        delivered,
-                        &format!("not a Pactum CloudEvent: {error}"),
-                    )
-                    .await?;
-                    return Ok(Outcome::DeadLettered);
-                }
-            };
+        let event = match ReceivedEvent::from_message(message.headers.as_ref(), message.payload.clone()) {
+            Ok(event) => event,
+            Err(error) => {
+                self.dead_letter(message, None, delivered, &format!("not a Pactum CloudEvent: {error}")).await?;
+                return Ok(Outcome::DeadLettered);
+            }
+        };
         let span = tracing::info_span!(
             "event.consume",
             otel.kind = "consumer",
@@ -197,14 +173,9 @@ impl<H: Handler> Consumer<H> {
         );
         if let Some(headers) = message.headers.as_ref() {
             let keys: Vec<&str> = headers.iter().map(|(k, _)| k.as_ref()).collect();
-            propagation::set_parent(
-                &span,
-                propagation::context_from(|k| headers.get(k).map(|v| v.as_str()), keys),
-            );
+            propagation::set_parent(&span, propagation::context_from(|k| headers.get(k).map(|v| v.as_str()), keys));
         }
-        self.process_event(message, &event, delivered)
-            .instrument(span)
-            .await
+        self.process_event(message, &event, delivered).instrument(span).await
     }
 
     async fn process_event(
@@ -244,15 +215,13 @@ impl<H: Handler> Consumer<H> {
             }
             Err(HandlerError::Permanent(reason)) => {
                 tracing::error!(%reason, "event can never be processed; dead-lettering");
-                self.dead_letter(message, Some(event), delivered, &reason)
-                    .await?;
+                self.dead_letter(message, Some(event), delivered, &reason).await?;
                 Ok(Outcome::DeadLettered)
             }
             Err(error) if delivered >= self.spec.max_deliver => {
                 let reason = error_chain(&error);
                 tracing::error!(%reason, delivered, "event failed on its last delivery; dead-lettering");
-                self.dead_letter(message, Some(event), delivered, &reason)
-                    .await?;
+                self.dead_letter(message, Some(event), delivered, &reason).await?;
                 Ok(Outcome::DeadLettered)
             }
             Err(error) => {
@@ -282,19 +251,15 @@ impl<H: Handler> Consumer<H> {
             data: e.payload.to_vec(),
         });
         let letter = events::DeadLetter {
-            event: Some(envelope.unwrap_or_else(|| events::Envelope {
-                data: message.payload.to_vec(),
-                ..Default::default()
-            })),
+            event: Some(
+                envelope.unwrap_or_else(|| events::Envelope { data: message.payload.to_vec(), ..Default::default() }),
+            ),
             consumer: self.spec.durable_name.to_owned(),
             deliveries: u64::try_from(delivered).unwrap_or(0),
             reason: reason.to_owned(),
             dead_lettered_at: Some(pactum_platform::wire::timestamp_to_wire(chrono::Utc::now())),
         };
-        let subject = format!(
-            "pactum.deadletter.{}.{}",
-            self.spec.service, self.spec.durable_name
-        );
+        let subject = format!("pactum.deadletter.{}.{}", self.spec.service, self.spec.durable_name);
         let msg_id = match event {
             Some(e) => format!("{}:{}", self.spec.durable_name, e.id),
             None => format!(
@@ -308,10 +273,7 @@ impl<H: Handler> Consumer<H> {
         headers.insert(crate::event::header::MSG_ID, msg_id.as_str());
         headers.insert(crate::event::header::CONTENT_TYPE, "application/protobuf");
         // The dead letter is safe in its stream before the original is let go.
-        self.js
-            .publish_with_headers(subject, headers, letter.encode_to_vec().into())
-            .await?
-            .await?;
+        self.js.publish_with_headers(subject, headers, letter.encode_to_vec().into()).await?.await?;
         message.ack_with(AckKind::Term).await?;
         Ok(())
     }

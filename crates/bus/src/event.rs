@@ -56,11 +56,7 @@ pub struct OutboxEvent {
 }
 
 impl OutboxEvent {
-    pub fn new(
-        event_type: EventType,
-        subject: impl ToString,
-        message: &impl prost::Message,
-    ) -> Self {
+    pub fn new(event_type: EventType, subject: impl ToString, message: &impl prost::Message) -> Self {
         Self {
             id: Uuid::now_v7(),
             event_type,
@@ -89,10 +85,7 @@ pub fn headers(
     h.insert(header::SOURCE, source);
     h.insert(header::SPEC_VERSION, SPEC_VERSION);
     h.insert(header::TYPE, event_type);
-    h.insert(
-        header::TIME,
-        time.to_rfc3339_opts(SecondsFormat::Micros, true).as_str(),
-    );
+    h.insert(header::TIME, time.to_rfc3339_opts(SecondsFormat::Micros, true).as_str());
     h.insert(header::SUBJECT, subject);
     h.insert(header::DATA_SCHEMA, data_schema);
     h.insert(header::CONTENT_TYPE, CONTENT_TYPE);
@@ -130,11 +123,7 @@ pub enum EventError {
 impl ReceivedEvent {
     pub fn from_message(headers: Option<&HeaderMap>, payload: Bytes) -> Result<Self, EventError> {
         let h = headers.ok_or(EventError::NoHeaders)?;
-        let get = |name: &'static str| {
-            h.get(name)
-                .map(|v| v.as_str().to_owned())
-                .ok_or(EventError::Missing(name))
-        };
+        let get = |name: &'static str| h.get(name).map(|v| v.as_str().to_owned()).ok_or(EventError::Missing(name));
         let spec = get(header::SPEC_VERSION)?;
         if spec != SPEC_VERSION {
             return Err(EventError::SpecVersion(spec));
@@ -170,41 +159,24 @@ mod tests {
     #[test]
     fn headers_round_trip() {
         let id = Uuid::now_v7();
-        let t = EventType::new(
-            "pactum.contracts.customer.created",
-            "pactum.contracts.v1.CustomerCreated",
-        );
+        let t = EventType::new("pactum.contracts.customer.created", "pactum.contracts.v1.CustomerCreated");
         let time = Utc::now();
-        let trace = vec![(
-            "traceparent".to_owned(),
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_owned(),
-        )];
+        let trace =
+            vec![("traceparent".to_owned(), "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".to_owned())];
         let h = headers(id, t.name, &t.source(), "abc", time, t.data_schema, &trace);
-        assert_eq!(
-            h.get(header::MSG_ID).map(|v| v.as_str().to_owned()),
-            Some(id.to_string())
-        );
-        assert_eq!(
-            h.get("traceparent").map(|v| v.as_str().to_owned()),
-            Some(trace[0].1.clone())
-        );
+        assert_eq!(h.get(header::MSG_ID).map(|v| v.as_str().to_owned()), Some(id.to_string()));
+        assert_eq!(h.get("traceparent").map(|v| v.as_str().to_owned()), Some(trace[0].1.clone()));
         let got = ReceivedEvent::from_message(Some(&h), Bytes::from_static(b"x")).unwrap();
         assert_eq!(got.id, id);
         assert_eq!(got.source, "/pactum/contracts");
         assert!(got.is(t));
         assert_eq!(got.subject, "abc");
-        assert_eq!(
-            got.time.map(|x| x.timestamp_micros()),
-            Some(time.timestamp_micros())
-        );
+        assert_eq!(got.time.map(|x| x.timestamp_micros()), Some(time.timestamp_micros()));
     }
 
     #[test]
     fn refuses_foreign_messages() {
-        assert_eq!(
-            ReceivedEvent::from_message(None, Bytes::new()).unwrap_err(),
-            EventError::NoHeaders
-        );
+        assert_eq!(ReceivedEvent::from_message(None, Bytes::new()).unwrap_err(), EventError::NoHeaders);
         let mut h = HeaderMap::new();
         h.insert(header::SPEC_VERSION, "0.3");
         assert_eq!(

@@ -57,10 +57,7 @@ const KEEP_PUBLISHED: &str = "7 days";
 impl Relay {
     /// `service` is both the schema holding the outbox and the stream's service name.
     pub fn new(pool: PgPool, js: jetstream::Context, service: &str) -> Self {
-        let table = format!(
-            "{}.outbox",
-            pactum_platform::database::quote_identifier(service)
-        );
+        let table = format!("{}.outbox", pactum_platform::database::quote_identifier(service));
         Self {
             pool,
             js,
@@ -72,9 +69,7 @@ impl Relay {
                  FROM {table} WHERE published_at IS NULL ORDER BY seq LIMIT $1"
             ),
             mark_sql: format!("UPDATE {table} SET published_at = now() WHERE seq = ANY($1)"),
-            purge_sql: format!(
-                "DELETE FROM {table} WHERE published_at < now() - interval '{KEEP_PUBLISHED}'"
-            ),
+            purge_sql: format!("DELETE FROM {table} WHERE published_at < now() - interval '{KEEP_PUBLISHED}'"),
             // One publisher per service at a time keeps the stream in commit order even with
             // several replicas: they share this advisory lock.
             lock_key: lock_key(service),
@@ -173,17 +168,12 @@ impl Relay {
     #[tracing::instrument(skip_all, fields(service = %self.service, published))]
     pub async fn publish_batch(&self) -> Result<usize, RelayError> {
         let mut tx = self.pool.begin().await?;
-        let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)")
-            .bind(self.lock_key)
-            .fetch_one(&mut *tx)
-            .await?;
+        let locked: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_xact_lock($1)").bind(self.lock_key).fetch_one(&mut *tx).await?;
         if !locked {
             return Ok(0);
         }
-        let rows: Vec<Pending> = sqlx::query_as(&self.select_sql)
-            .bind(self.batch_size)
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows: Vec<Pending> = sqlx::query_as(&self.select_sql).bind(self.batch_size).fetch_all(&mut *tx).await?;
         if rows.is_empty() {
             return Ok(0);
         }
@@ -206,9 +196,7 @@ impl Relay {
                 &row.data_schema,
                 &trace,
             );
-            let publish = PublishMessage::build()
-                .headers(headers)
-                .payload(row.payload.clone().into());
+            let publish = PublishMessage::build().headers(headers).payload(row.payload.clone().into());
             match self.js.send_publish(row.event_type.clone(), publish).await {
                 Ok(ack) => in_flight.push((row.seq, ack)),
                 Err(error) => {
@@ -232,18 +220,12 @@ impl Relay {
             }
         }
         if !published.is_empty() {
-            sqlx::query(&self.mark_sql)
-                .bind(&published)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(&self.mark_sql).bind(&published).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         tracing::Span::current().record("published", published.len());
         if duplicates > 0 {
-            tracing::info!(
-                duplicates,
-                "JetStream dropped re-sent events it already had"
-            );
+            tracing::info!(duplicates, "JetStream dropped re-sent events it already had");
         }
         match failure {
             Some(error) if published.is_empty() => Err(error.into()),
@@ -258,9 +240,8 @@ impl Relay {
 
 fn lock_key(service: &str) -> i64 {
     // FNV-1a: stable across builds and platforms, unlike `DefaultHasher`.
-    let hash = service.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash =
+        service.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
     i64::from_ne_bytes(hash.to_ne_bytes())
 }
 

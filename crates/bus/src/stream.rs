@@ -38,10 +38,7 @@ pub fn dead_letter_stream() -> stream::Config {
     stream::Config {
         name: "PACTUM_DEADLETTER".to_owned(),
         subjects: vec!["pactum.deadletter.>".to_owned()],
-        description: Some(
-            "Events a consumer could not process, wrapped in pactum.events.v1.DeadLetter"
-                .to_owned(),
-        ),
+        description: Some("Events a consumer could not process, wrapped in pactum.events.v1.DeadLetter".to_owned()),
         storage: stream::StorageType::File,
         retention: stream::RetentionPolicy::Limits,
         duplicate_window: DUPLICATE_WINDOW,

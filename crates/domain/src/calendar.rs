@@ -19,10 +19,7 @@ pub fn today() -> NaiveDate {
 /// The last day of the month `date` falls in.
 pub fn last_day_of_month(date: NaiveDate) -> NaiveDate {
     let first = date.with_day(1).unwrap_or(date);
-    first
-        .checked_add_months(Months::new(1))
-        .and_then(|next| next.pred_opt())
-        .unwrap_or(NaiveDate::MAX)
+    first.checked_add_months(Months::new(1)).and_then(|next| next.pred_opt()).unwrap_or(NaiveDate::MAX)
 }
 
 /// `date` plus `months`, clamped to the end of a shorter month: 31 January + 1 month is
@@ -40,11 +37,7 @@ pub fn add_months_clamped(date: NaiveDate, months: u32) -> Option<NaiveDate> {
 /// short month never drags the later periods along.
 pub fn period_boundary(start: NaiveDate, months: u32) -> Option<NaiveDate> {
     let clamped = add_months_clamped(start, months)?;
-    if clamped.day() == start.day() {
-        Some(clamped)
-    } else {
-        clamped.checked_add_days(Days::new(1))
-    }
+    if clamped.day() == start.day() { Some(clamped) } else { clamped.checked_add_days(Days::new(1)) }
 }
 
 /// A run of whole days, both ends included.
@@ -60,12 +53,16 @@ impl CivilPeriod {
         (first <= last).then_some(Self { first, last })
     }
 
+    /// A single day.
+    pub const fn day(date: NaiveDate) -> Self {
+        Self { first: date, last: date }
+    }
+
     /// Period number `index` (0-based) of `months` months each, counted from `start` by the
     /// month rule of [`period_boundary`].
     pub fn nth(start: NaiveDate, months: u32, index: u32) -> Option<Self> {
         let first = period_boundary(start, months.checked_mul(index)?)?;
-        let last =
-            period_boundary(start, months.checked_mul(index.checked_add(1)?)?)?.pred_opt()?;
+        let last = period_boundary(start, months.checked_mul(index.checked_add(1)?)?)?.pred_opt()?;
         Self::new(first, last)
     }
 
@@ -101,22 +98,10 @@ mod tests {
     #[test]
     fn amsterdam_dates() {
         // CET (UTC+1) in winter, CEST (UTC+2) in summer.
-        assert_eq!(
-            date_in_amsterdam(Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap()),
-            d(2027, 1, 1)
-        );
-        assert_eq!(
-            date_in_amsterdam(Utc.with_ymd_and_hms(2026, 12, 31, 22, 59, 59).unwrap()),
-            d(2026, 12, 31)
-        );
-        assert_eq!(
-            date_in_amsterdam(Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap()),
-            d(2026, 7, 1)
-        );
-        assert_eq!(
-            date_in_amsterdam(Utc.with_ymd_and_hms(2026, 6, 30, 21, 59, 59).unwrap()),
-            d(2026, 6, 30)
-        );
+        assert_eq!(date_in_amsterdam(Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap()), d(2027, 1, 1));
+        assert_eq!(date_in_amsterdam(Utc.with_ymd_and_hms(2026, 12, 31, 22, 59, 59).unwrap()), d(2026, 12, 31));
+        assert_eq!(date_in_amsterdam(Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap()), d(2026, 7, 1));
+        assert_eq!(date_in_amsterdam(Utc.with_ymd_and_hms(2026, 6, 30, 21, 59, 59).unwrap()), d(2026, 6, 30));
     }
 
     #[test]
@@ -133,10 +118,7 @@ mod tests {
     #[test]
     fn term_examples() {
         let year = CivilPeriod::nth(d(2026, 1, 1), 12, 0).unwrap();
-        assert_eq!(
-            (year.first(), year.last()),
-            (d(2026, 1, 1), d(2026, 12, 31))
-        );
+        assert_eq!((year.first(), year.last()), (d(2026, 1, 1), d(2026, 12, 31)));
         let feb = CivilPeriod::nth(d(2026, 1, 31), 1, 0).unwrap();
         assert_eq!((feb.first(), feb.last()), (d(2026, 1, 31), d(2026, 2, 28)));
         let mar = CivilPeriod::nth(d(2026, 1, 31), 1, 1).unwrap();
@@ -146,26 +128,14 @@ mod tests {
         let may = CivilPeriod::nth(d(2026, 1, 31), 1, 3).unwrap();
         assert_eq!((may.first(), may.last()), (d(2026, 5, 1), d(2026, 5, 30)));
         let april = CivilPeriod::nth(d(2026, 3, 15), 1, 0).unwrap();
-        assert_eq!(
-            (april.first(), april.last()),
-            (d(2026, 3, 15), d(2026, 4, 14))
-        );
+        assert_eq!((april.first(), april.last()), (d(2026, 3, 15), d(2026, 4, 14)));
         // A leap day start: yearly terms end on 28 February and restart on 1 March.
         let leap = CivilPeriod::nth(d(2024, 2, 29), 12, 0).unwrap();
-        assert_eq!(
-            (leap.first(), leap.last()),
-            (d(2024, 2, 29), d(2025, 2, 28))
-        );
+        assert_eq!((leap.first(), leap.last()), (d(2024, 2, 29), d(2025, 2, 28)));
         let after = CivilPeriod::nth(d(2024, 2, 29), 12, 1).unwrap();
-        assert_eq!(
-            (after.first(), after.last()),
-            (d(2025, 3, 1), d(2026, 2, 28))
-        );
+        assert_eq!((after.first(), after.last()), (d(2025, 3, 1), d(2026, 2, 28)));
         let back = CivilPeriod::nth(d(2024, 2, 29), 12, 4).unwrap();
-        assert_eq!(
-            (back.first(), back.last()),
-            (d(2028, 2, 29), d(2029, 2, 28))
-        );
+        assert_eq!((back.first(), back.last()), (d(2028, 2, 29), d(2029, 2, 28)));
     }
 
     fn any_date() -> impl Strategy<Value = NaiveDate> {

@@ -14,11 +14,7 @@ pub enum IbanError {
     #[error("has no known SEPA country code {0:?}")]
     Country(String),
     #[error("must be {expected} characters for {country}, got {actual}")]
-    Length {
-        country: String,
-        expected: usize,
-        actual: usize,
-    },
+    Length { country: String, expected: usize, actual: usize },
     #[error("fails the ISO 13616 mod-97 check; a digit is probably mistyped")]
     CheckDigits,
 }
@@ -67,11 +63,7 @@ const LENGTHS: &[(&str, usize)] = &[
 impl Iban {
     /// Accepts the printed form with spaces ("NL91 ABNA 0417 1643 00") and lower case.
     pub fn parse(input: &str) -> Result<Self, IbanError> {
-        let compact: String = input
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let compact: String = input.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
         if compact.is_empty() {
             return Err(IbanError::Missing);
         }
@@ -85,11 +77,7 @@ impl Iban {
             .map(|(_, len)| *len)
             .ok_or_else(|| IbanError::Country(country.clone()))?;
         if compact.len() != expected {
-            return Err(IbanError::Length {
-                country,
-                expected,
-                actual: compact.len(),
-            });
+            return Err(IbanError::Length { country, expected, actual: compact.len() });
         }
         if !compact[2..4].chars().all(|c| c.is_ascii_digit()) || mod97(&compact) != 1 {
             return Err(IbanError::CheckDigits);
@@ -109,17 +97,10 @@ impl Iban {
 /// The ISO 7064 MOD 97-10 remainder of an IBAN: the first four characters moved to the end,
 /// letters read as 10..35, computed piecewise so it never overflows.
 fn mod97(iban: &str) -> u32 {
-    iban[4..]
-        .chars()
-        .chain(iban[..4].chars())
-        .fold(0u32, |acc, c| {
-            let value = c.to_digit(36).unwrap_or(0);
-            if value >= 10 {
-                (acc * 100 + value) % 97
-            } else {
-                (acc * 10 + value) % 97
-            }
-        })
+    iban[4..].chars().chain(iban[..4].chars()).fold(0u32, |acc, c| {
+        let value = c.to_digit(36).unwrap_or(0);
+        if value >= 10 { (acc * 100 + value) % 97 } else { (acc * 10 + value) % 97 }
+    })
 }
 
 /// The two check digits that make `country` + `bban` a valid IBAN (for building test data and
@@ -153,26 +134,13 @@ mod tests {
         ] {
             assert!(Iban::parse(good).is_ok(), "{good}");
         }
-        assert_eq!(
-            Iban::parse("NL92ABNA0417164300"),
-            Err(IbanError::CheckDigits)
-        );
+        assert_eq!(Iban::parse("NL92ABNA0417164300"), Err(IbanError::CheckDigits));
         assert_eq!(
             Iban::parse("NL91ABNA041716430"),
-            Err(IbanError::Length {
-                country: "NL".into(),
-                expected: 18,
-                actual: 17
-            })
+            Err(IbanError::Length { country: "NL".into(), expected: 18, actual: 17 })
         );
-        assert_eq!(
-            Iban::parse("XX91ABNA0417164300"),
-            Err(IbanError::Country("XX".into()))
-        );
-        assert_eq!(
-            Iban::parse("NL91-ABNA-0417164300"),
-            Err(IbanError::Characters)
-        );
+        assert_eq!(Iban::parse("XX91ABNA0417164300"), Err(IbanError::Country("XX".into())));
+        assert_eq!(Iban::parse("NL91-ABNA-0417164300"), Err(IbanError::Characters));
         assert_eq!(Iban::parse(""), Err(IbanError::Missing));
     }
 

@@ -49,21 +49,12 @@ mod tests {
 
     #[test]
     fn table() {
-        assert_eq!(
-            KvkNumber::parse("12345678").map(|k| k.to_string()),
-            Ok("12345678".into())
-        );
-        assert_eq!(
-            KvkNumber::parse(" 1234 5678 ").map(|k| k.to_string()),
-            Ok("12345678".into())
-        );
+        assert_eq!(KvkNumber::parse("12345678").map(|k| k.to_string()), Ok("12345678".into()));
+        assert_eq!(KvkNumber::parse(" 1234 5678 ").map(|k| k.to_string()), Ok("12345678".into()));
         assert_eq!(KvkNumber::parse("1234567"), Err(KvkError::Length(7)));
         assert_eq!(KvkNumber::parse("123456789"), Err(KvkError::Length(9)));
         assert_eq!(KvkNumber::parse("1234567a"), Err(KvkError::NotDigits));
-        assert_eq!(
-            KvkNumber::parse("１２３４５６７８"),
-            Err(KvkError::NotDigits)
-        );
+        assert_eq!(KvkNumber::parse("１２３４５６７８"), Err(KvkError::NotDigits));
         assert_eq!(KvkNumber::parse(""), Err(KvkError::Missing));
     }
 

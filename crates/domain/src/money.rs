@@ -58,37 +58,22 @@ impl Money {
             return Err(MoneyError::SubCent);
         }
         let euros: i64 = whole.parse().map_err(|_| MoneyError::Overflow)?;
-        let mut cents_part: i64 = if fraction.is_empty() {
-            0
-        } else {
-            fraction.parse().map_err(|_| MoneyError::Malformed)?
-        };
+        let mut cents_part: i64 =
+            if fraction.is_empty() { 0 } else { fraction.parse().map_err(|_| MoneyError::Malformed)? };
         if fraction.len() == 1 {
             cents_part *= 10;
         }
-        let cents = euros
-            .checked_mul(100)
-            .and_then(|c| c.checked_add(cents_part))
-            .ok_or(MoneyError::Overflow)?;
-        Ok(Self {
-            cents: if negative { -cents } else { cents },
-        })
+        let cents = euros.checked_mul(100).and_then(|c| c.checked_add(cents_part)).ok_or(MoneyError::Overflow)?;
+        Ok(Self { cents: if negative { -cents } else { cents } })
     }
 
     /// From the wire shape of `google.type.Money`: EUR only, whole cents only, and `units` and
     /// `nanos` of the same sign.
-    pub fn from_units_nanos(
-        currency_code: &str,
-        units: i64,
-        nanos: i32,
-    ) -> Result<Self, MoneyError> {
+    pub fn from_units_nanos(currency_code: &str, units: i64, nanos: i32) -> Result<Self, MoneyError> {
         if currency_code != "EUR" {
             return Err(MoneyError::Currency(currency_code.to_owned()));
         }
-        if !(-999_999_999..=999_999_999).contains(&nanos)
-            || (units > 0 && nanos < 0)
-            || (units < 0 && nanos > 0)
-        {
+        if !(-999_999_999..=999_999_999).contains(&nanos) || (units > 0 && nanos < 0) || (units < 0 && nanos > 0) {
             return Err(MoneyError::Malformed);
         }
         if nanos % NANOS_PER_CENT != 0 {
@@ -111,24 +96,15 @@ impl Money {
     }
 
     pub fn checked_add(self, other: Self) -> Result<Self, MoneyError> {
-        self.cents
-            .checked_add(other.cents)
-            .map(Self::from_cents)
-            .ok_or(MoneyError::Overflow)
+        self.cents.checked_add(other.cents).map(Self::from_cents).ok_or(MoneyError::Overflow)
     }
 
     pub fn checked_sub(self, other: Self) -> Result<Self, MoneyError> {
-        self.cents
-            .checked_sub(other.cents)
-            .map(Self::from_cents)
-            .ok_or(MoneyError::Overflow)
+        self.cents.checked_sub(other.cents).map(Self::from_cents).ok_or(MoneyError::Overflow)
     }
 
     pub fn checked_mul(self, factor: i64) -> Result<Self, MoneyError> {
-        self.cents
-            .checked_mul(factor)
-            .map(Self::from_cents)
-            .ok_or(MoneyError::Overflow)
+        self.cents.checked_mul(factor).map(Self::from_cents).ok_or(MoneyError::Overflow)
     }
 
     /// `self × numerator / denominator`, rounded half away from zero to the cent ("half up" as
@@ -140,35 +116,21 @@ impl Money {
         }
         let product = i128::from(self.cents) * i128::from(numerator);
         let rounded = div_round_half_away(product, i128::from(denominator));
-        i64::try_from(rounded)
-            .map(Self::from_cents)
-            .map_err(|_| MoneyError::Overflow)
+        i64::try_from(rounded).map(Self::from_cents).map_err(|_| MoneyError::Overflow)
     }
 
     /// Refuses a negative amount (prices, quantities of money that cannot be below zero).
     pub fn non_negative(self) -> Result<Self, MoneyError> {
-        if self.is_negative() {
-            Err(MoneyError::Negative)
-        } else {
-            Ok(self)
-        }
+        if self.is_negative() { Err(MoneyError::Negative) } else { Ok(self) }
     }
 }
 
 /// Integer division rounding half away from zero.
 fn div_round_half_away(numerator: i128, denominator: i128) -> i128 {
-    let (n, d) = if denominator < 0 {
-        (-numerator, -denominator)
-    } else {
-        (numerator, denominator)
-    };
+    let (n, d) = if denominator < 0 { (-numerator, -denominator) } else { (numerator, denominator) };
     let quotient = n / d;
     let remainder = n % d;
-    if 2 * remainder.abs() >= d {
-        quotient + n.signum()
-    } else {
-        quotient
-    }
+    if 2 * remainder.abs() >= d { quotient + n.signum() } else { quotient }
 }
 
 impl fmt::Display for Money {
@@ -195,60 +157,27 @@ mod tests {
         assert_eq!(Money::parse("1."), Err(MoneyError::Malformed));
         assert_eq!(Money::parse(".5"), Err(MoneyError::Malformed));
         assert_eq!(Money::parse("1,50"), Err(MoneyError::Malformed));
-        assert_eq!(
-            Money::parse("99999999999999999999"),
-            Err(MoneyError::Overflow)
-        );
+        assert_eq!(Money::parse("99999999999999999999"), Err(MoneyError::Overflow));
     }
 
     #[test]
     fn rounds_half_away_from_zero() {
         // 21% VAT on 0.10 is 0.021 → 0.02; on 0.50 is 0.105 → 0.11; on −0.50 → −0.11.
-        assert_eq!(
-            Money::from_cents(10).mul_ratio(21, 100),
-            Ok(Money::from_cents(2))
-        );
-        assert_eq!(
-            Money::from_cents(50).mul_ratio(21, 100),
-            Ok(Money::from_cents(11))
-        );
-        assert_eq!(
-            Money::from_cents(-50).mul_ratio(21, 100),
-            Ok(Money::from_cents(-11))
-        );
-        assert_eq!(
-            Money::from_cents(1).mul_ratio(1, 2),
-            Ok(Money::from_cents(1))
-        );
-        assert_eq!(
-            Money::from_cents(1).mul_ratio(1, 3),
-            Ok(Money::from_cents(0))
-        );
-        assert_eq!(
-            Money::from_cents(1).mul_ratio(1, 0),
-            Err(MoneyError::Overflow)
-        );
+        assert_eq!(Money::from_cents(10).mul_ratio(21, 100), Ok(Money::from_cents(2)));
+        assert_eq!(Money::from_cents(50).mul_ratio(21, 100), Ok(Money::from_cents(11)));
+        assert_eq!(Money::from_cents(-50).mul_ratio(21, 100), Ok(Money::from_cents(-11)));
+        assert_eq!(Money::from_cents(1).mul_ratio(1, 2), Ok(Money::from_cents(1)));
+        assert_eq!(Money::from_cents(1).mul_ratio(1, 3), Ok(Money::from_cents(0)));
+        assert_eq!(Money::from_cents(1).mul_ratio(1, 0), Err(MoneyError::Overflow));
     }
 
     #[test]
     fn wire_shape() {
         assert_eq!(Money::from_cents(-1234).units_nanos(), (-12, -340_000_000));
-        assert_eq!(
-            Money::from_units_nanos("EUR", 0, -50_000_000),
-            Ok(Money::from_cents(-5))
-        );
-        assert_eq!(
-            Money::from_units_nanos("EUR", 1, 5),
-            Err(MoneyError::SubCent)
-        );
-        assert_eq!(
-            Money::from_units_nanos("EUR", 1, -10_000_000),
-            Err(MoneyError::Malformed)
-        );
-        assert_eq!(
-            Money::from_units_nanos("USD", 1, 0),
-            Err(MoneyError::Currency("USD".into()))
-        );
+        assert_eq!(Money::from_units_nanos("EUR", 0, -50_000_000), Ok(Money::from_cents(-5)));
+        assert_eq!(Money::from_units_nanos("EUR", 1, 5), Err(MoneyError::SubCent));
+        assert_eq!(Money::from_units_nanos("EUR", 1, -10_000_000), Err(MoneyError::Malformed));
+        assert_eq!(Money::from_units_nanos("USD", 1, 0), Err(MoneyError::Currency("USD".into())));
     }
 
     proptest! {

@@ -19,18 +19,11 @@ impl Violations {
     }
 
     pub fn add(&mut self, field: impl Into<String>, description: impl Into<String>) {
-        self.0.push(FieldViolation {
-            field: field.into(),
-            description: description.into(),
-        });
+        self.0.push(FieldViolation { field: field.into(), description: description.into() });
     }
 
     /// Records the error of a parse under `field` and hands back the value when it parsed.
-    pub fn check<T, E: std::fmt::Display>(
-        &mut self,
-        field: &str,
-        parsed: Result<T, E>,
-    ) -> Option<T> {
+    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, parsed: Result<T, E>) -> Option<T> {
         parsed.map_err(|e| self.add(field, e.to_string())).ok()
     }
 

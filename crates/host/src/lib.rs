@@ -41,11 +41,7 @@ pub struct Application<S: Service> {
 impl<S: Service> Application<S> {
     pub async fn build(config: S::Config) -> anyhow::Result<Self> {
         let host = ServiceHost::start(S::SCHEMA, config.service().clone(), S::migrator()).await?;
-        Ok(Self {
-            host,
-            config,
-            service: PhantomData,
-        })
+        Ok(Self { host, config, service: PhantomData })
     }
 
     pub fn port(&self) -> u16 {
@@ -59,9 +55,7 @@ impl<S: Service> Application<S> {
     /// Serves until `shutdown`, then drains (see [`ServiceHost::serve`]).
     pub async fn run_until_stopped(mut self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let wiring = S::wire(&mut self.host, &self.config);
-        self.host
-            .serve(wiring.routes, wiring.service_names, shutdown)
-            .await
+        self.host.serve(wiring.routes, wiring.service_names, shutdown).await
     }
 }
 
@@ -88,22 +82,12 @@ impl ServiceHost {
         config: ServiceConfig,
         migrator: &'static Migrator,
     ) -> anyhow::Result<Self> {
-        let pool = database::connect(
-            &config.database_url,
-            schema,
-            config.database_max_connections,
-        )
-        .await
-        .with_context(|| {
-            format!(
-                "cannot connect to PostgreSQL at DATABASE_URL ({})",
-                database::redact_url(&config.database_url)
-            )
-        })?;
-        migrator
-            .run(&pool)
+        let pool = database::connect(&config.database_url, schema, config.database_max_connections)
             .await
-            .with_context(|| format!("migrating the {schema} schema failed"))?;
+            .with_context(|| {
+                format!("cannot connect to PostgreSQL at DATABASE_URL ({})", database::redact_url(&config.database_url))
+            })?;
+        migrator.run(&pool).await.with_context(|| format!("migrating the {schema} schema failed"))?;
         let nats = pactum_bus::connect(&config.nats_url, &format!("pactum-{schema}"))
             .await
             .context("cannot configure the NATS client")?;
@@ -165,23 +149,13 @@ impl ServiceHost {
             ours.cancel();
         });
 
-        let server =
-            GrpcServer::new(routes, service_names).context("cannot build the gRPC server")?;
+        let server = GrpcServer::new(routes, service_names).context("cannot build the gRPC server")?;
         tracing::info!(service = self.schema, addr = %self.listener.local_addr()?, "serving gRPC");
-        let served = server
-            .serve(
-                self.listener,
-                self.shutdown.clone(),
-                self.config.shutdown_grace,
-            )
-            .await;
+        let served = server.serve(self.listener, self.shutdown.clone(), self.config.shutdown_grace).await;
 
         self.shutdown.cancel();
         let grace = self.config.shutdown_grace;
-        let drained = tokio::time::timeout(grace, async {
-            while self.background.join_next().await.is_some() {}
-        })
-        .await;
+        let drained = tokio::time::timeout(grace, async { while self.background.join_next().await.is_some() {} }).await;
         if drained.is_err() {
             tracing::warn!(
                 grace_seconds = grace.as_secs(),

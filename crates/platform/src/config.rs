@@ -19,10 +19,7 @@ where
 {
     let raw = std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     let value = raw.as_deref().unwrap_or(default);
-    value.trim().parse().map_err(|e: T::Err| ConfigError {
-        name,
-        problem: format!("{value:?} is not valid: {e}"),
-    })
+    value.trim().parse().map_err(|e: T::Err| ConfigError { name, problem: format!("{value:?} is not valid: {e}") })
 }
 
 /// Reads a duration given in whole seconds.
@@ -66,21 +63,12 @@ impl ServiceConfig {
             });
         }
         let nats_url: String = var_or("NATS_URL", DEFAULT_NATS_URL)?;
-        if !(nats_url.starts_with("nats://")
-            || nats_url.starts_with("tls://")
-            || !nats_url.contains("://"))
-        {
-            return Err(ConfigError {
-                name: "NATS_URL",
-                problem: format!("{nats_url:?} must be a nats:// URL"),
-            });
+        if !(nats_url.starts_with("nats://") || nats_url.starts_with("tls://") || !nats_url.contains("://")) {
+            return Err(ConfigError { name: "NATS_URL", problem: format!("{nats_url:?} must be a nats:// URL") });
         }
         let database_max_connections = var_or("DATABASE_MAX_CONNECTIONS", "10")?;
         if database_max_connections == 0 {
-            return Err(ConfigError {
-                name: "DATABASE_MAX_CONNECTIONS",
-                problem: "must be at least 1".into(),
-            });
+            return Err(ConfigError { name: "DATABASE_MAX_CONNECTIONS", problem: "must be at least 1".into() });
         }
         Ok(Self {
             database_url,

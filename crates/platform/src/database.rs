@@ -11,11 +11,7 @@ use sqlx::{
 /// Connects to `database_url` with the service's `schema` first on the search path, so that
 /// sqlx keeps the service's own migration history in `<schema>._sqlx_migrations` and four
 /// services can share one database without seeing each other's migrations.
-pub async fn connect(
-    database_url: &str,
-    schema: &str,
-    max_connections: u32,
-) -> Result<PgPool, sqlx::Error> {
+pub async fn connect(database_url: &str, schema: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     let options = PgConnectOptions::from_str(database_url)?
         .application_name(&format!("pactum-{schema}"))
         .options([("search_path", schema)]);
@@ -25,12 +21,7 @@ pub async fn connect(
         .connect_with(options)
         .await?;
     // The migrator needs its schema before its first migration can create anything in it.
-    sqlx::query(&format!(
-        "CREATE SCHEMA IF NOT EXISTS {}",
-        quote_identifier(schema)
-    ))
-    .execute(&pool)
-    .await?;
+    sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS {}", quote_identifier(schema))).execute(&pool).await?;
     Ok(pool)
 }
 
@@ -56,10 +47,7 @@ mod tests {
 
     #[test]
     fn redacts_passwords_only() {
-        assert_eq!(
-            redact_url("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("postgres:///pactum"), "postgres:///pactum");
     }

@@ -21,11 +21,7 @@ pub trait Configured {
 /// Runs a service binary. `config` is read before the runtime starts: a bad variable exits with
 /// code 2 and a message naming it. `run` gets the configuration and a token cancelled on the
 /// first shutdown signal; an error from it exits with code 1 after logging the cause chain.
-pub fn main<C, F, Fut>(
-    name: &'static str,
-    config: impl FnOnce() -> Result<C, ConfigError>,
-    run: F,
-) -> ExitCode
+pub fn main<C, F, Fut>(name: &'static str, config: impl FnOnce() -> Result<C, ConfigError>, run: F) -> ExitCode
 where
     C: Configured,
     F: FnOnce(C, CancellationToken) -> Fut,
@@ -39,10 +35,7 @@ where
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("{name}: cannot start the async runtime: {error}");
@@ -74,17 +67,15 @@ where
 }
 
 async fn check_health(name: &str, mut addr: std::net::SocketAddr) -> ExitCode {
-    use tonic_health::pb::{
-        HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
-    };
+    use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
 
     if addr.ip().is_unspecified() {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
     let endpoint = match tonic::transport::Endpoint::from_shared(format!("http://{addr}")) {
-        Ok(endpoint) => endpoint
-            .connect_timeout(std::time::Duration::from_secs(2))
-            .timeout(std::time::Duration::from_secs(2)),
+        Ok(endpoint) => {
+            endpoint.connect_timeout(std::time::Duration::from_secs(2)).timeout(std::time::Duration::from_secs(2))
+        }
         Err(error) => {
             eprintln!("{name}: bad GRPC_ADDR: {error}");
             return ExitCode::FAILURE;
@@ -92,9 +83,7 @@ async fn check_health(name: &str, mut addr: std::net::SocketAddr) -> ExitCode {
     };
     let status = match endpoint.connect().await {
         Ok(channel) => HealthClient::new(channel)
-            .check(HealthCheckRequest {
-                service: String::new(),
-            })
+            .check(HealthCheckRequest { service: String::new() })
             .await
             .map(|r| r.into_inner().status),
         Err(error) => {

@@ -18,13 +18,11 @@ pub enum Failure<'a> {
     InvalidArgument(&'a Violations),
     /// The request is well-formed but a rule of the terms refuses it now:
     /// `FAILED_PRECONDITION` with an `ErrorInfo` whose metadata `article` names the article.
-    Refused {
-        article: &'static str,
-        reason: &'static str,
-        message: String,
-    },
+    Refused { article: &'static str, reason: &'static str, message: String },
     /// `NOT_FOUND`.
     NotFound { resource: &'static str, id: String },
+    /// `ALREADY_EXISTS`: the thing to create is there already.
+    AlreadyExists { resource: &'static str, id: String },
     /// Lost a race with a concurrent change (optimistic concurrency): `ABORTED`, retry.
     Conflict { message: String },
     /// A dependency is down for now: `UNAVAILABLE`, retry later.
@@ -47,26 +45,18 @@ fn error_domain(service: &str) -> String {
 pub fn to_status<E: ServiceError + 'static>(service: &str, error: &E) -> Status {
     match error.failure() {
         Failure::InvalidArgument(violations) => invalid_argument(violations),
-        Failure::Refused {
-            article,
-            reason,
-            message,
-        } => {
+        Failure::Refused { article, reason, message } => {
             let metadata = HashMap::from([("article".to_owned(), article.to_owned())]);
             let details = ErrorDetails::with_error_info(reason, error_domain(service), metadata);
-            Status::with_error_details(
-                Code::FailedPrecondition,
-                format!("{message} (art. {article})"),
-                details,
-            )
+            Status::with_error_details(Code::FailedPrecondition, format!("{message} (art. {article})"), details)
         }
         Failure::NotFound { resource, id } => {
             let details = ErrorDetails::with_resource_info(resource, id.clone(), "", "");
-            Status::with_error_details(
-                Code::NotFound,
-                format!("{resource} {id} not found"),
-                details,
-            )
+            Status::with_error_details(Code::NotFound, format!("{resource} {id} not found"), details)
+        }
+        Failure::AlreadyExists { resource, id } => {
+            let details = ErrorDetails::with_resource_info(resource, id.clone(), "", "");
+            Status::with_error_details(Code::AlreadyExists, format!("{resource} {id} already exists"), details)
         }
         Failure::Conflict { message } => Status::aborted(message),
         Failure::Unavailable => {
@@ -87,11 +77,7 @@ pub fn invalid_argument(violations: &Violations) -> Status {
         details.add_bad_request_violation(v.field.clone(), v.description.clone());
     }
     let fields: Vec<&str> = violations.iter().map(|v| v.field.as_str()).collect();
-    Status::with_error_details(
-        Code::InvalidArgument,
-        format!("invalid fields: {}", fields.join(", ")),
-        details,
-    )
+    Status::with_error_details(Code::InvalidArgument, format!("invalid fields: {}", fields.join(", ")), details)
 }
 
 /// Logs an error with every cause under it; the caller gets only a generic message.

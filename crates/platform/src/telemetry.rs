@@ -23,8 +23,7 @@ pub fn init(service_name: &'static str) -> anyhow::Result<Telemetry> {
 
     let resource = Resource::builder().with_service_name(service_name).build();
     let mut provider = SdkTracerProvider::builder().with_resource(resource);
-    let exporting = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT")
-        .is_ok_and(|v| !v.trim().is_empty())
+    let exporting = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").is_ok_and(|v| !v.trim().is_empty())
         || std::env::var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").is_ok_and(|v| !v.trim().is_empty());
     if exporting {
         let exporter = opentelemetry_otlp::SpanExporter::builder()
@@ -42,11 +41,7 @@ pub fn init(service_name: &'static str) -> anyhow::Result<Telemetry> {
     let logs = if text {
         tracing_subscriber::fmt::layer().with_target(false).boxed()
     } else {
-        tracing_subscriber::fmt::layer()
-            .json()
-            .with_current_span(true)
-            .with_span_list(false)
-            .boxed()
+        tracing_subscriber::fmt::layer().json().with_current_span(true).with_span_list(false).boxed()
     };
     tracing_subscriber::registry()
         .with(filter)
@@ -54,11 +49,7 @@ pub fn init(service_name: &'static str) -> anyhow::Result<Telemetry> {
         .with(tracing_opentelemetry::layer().with_tracer(tracer))
         .try_init()
         .context("a tracing subscriber was already installed")?;
-    tracing::info!(
-        service = service_name,
-        otlp_export = exporting,
-        "telemetry ready"
-    );
+    tracing::info!(service = service_name, otlp_export = exporting, "telemetry ready");
     Ok(Telemetry { provider })
 }
 
@@ -72,9 +63,7 @@ fn trace_layer<S>(tracer: opentelemetry_sdk::trace::Tracer) -> impl Layer<S>
 where
     S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
 {
-    tracing_opentelemetry::layer()
-        .with_tracer(tracer)
-        .with_filter(tracing_subscriber::filter::LevelFilter::INFO)
+    tracing_opentelemetry::layer().with_tracer(tracer).with_filter(tracing_subscriber::filter::LevelFilter::INFO)
 }
 
 /// For tests: the same propagation and spans as [`init`], logs to the test harness's captured
@@ -85,13 +74,9 @@ pub fn init_for_tests() {
         global::set_text_map_propagator(TraceContextPropagator::new());
         let provider = SdkTracerProvider::builder().build();
         global::set_tracer_provider(provider.clone());
-        let logs = tracing_subscriber::fmt::layer()
-            .with_test_writer()
-            .with_filter(log_filter("warn"));
-        let _already_installed = tracing_subscriber::registry()
-            .with(logs)
-            .with(trace_layer(provider.tracer("pactum-tests")))
-            .try_init();
+        let logs = tracing_subscriber::fmt::layer().with_test_writer().with_filter(log_filter("warn"));
+        let _already_installed =
+            tracing_subscriber::registry().with(logs).with(trace_layer(provider.tracer("pactum-tests"))).try_init();
         provider
     });
 }

@@ -32,11 +32,7 @@ pub fn date_to_wire(date: NaiveDate) -> gtype::Date {
     use chrono::Datelike;
     // Month and day are at most 12 and 31.
     #[allow(clippy::cast_possible_wrap)]
-    gtype::Date {
-        year: date.year(),
-        month: date.month() as i32,
-        day: date.day() as i32,
-    }
+    gtype::Date { year: date.year(), month: date.month() as i32, day: date.day() as i32 }
 }
 
 pub fn money_from_wire(money: Option<&gtype::Money>) -> Result<Money, MoneyError> {
@@ -46,20 +42,13 @@ pub fn money_from_wire(money: Option<&gtype::Money>) -> Result<Money, MoneyError
 
 pub fn money_to_wire(money: Money) -> gtype::Money {
     let (units, nanos) = money.units_nanos();
-    gtype::Money {
-        currency_code: "EUR".to_owned(),
-        units,
-        nanos,
-    }
+    gtype::Money { currency_code: "EUR".to_owned(), units, nanos }
 }
 
 pub fn timestamp_to_wire(instant: DateTime<Utc>) -> prost_types::Timestamp {
     // Sub-second nanos are below 2e9 and fit an i32.
     #[allow(clippy::cast_possible_wrap)]
-    prost_types::Timestamp {
-        seconds: instant.timestamp(),
-        nanos: instant.timestamp_subsec_nanos() as i32,
-    }
+    prost_types::Timestamp { seconds: instant.timestamp(), nanos: instant.timestamp_subsec_nanos() as i32 }
 }
 
 pub fn timestamp_from_wire(ts: Option<&prost_types::Timestamp>) -> Option<DateTime<Utc>> {
@@ -73,33 +62,18 @@ mod tests {
 
     #[test]
     fn dates() {
-        let wire = gtype::Date {
-            year: 2024,
-            month: 2,
-            day: 29,
-        };
+        let wire = gtype::Date { year: 2024, month: 2, day: 29 };
         let date = date_from_wire(Some(&wire)).unwrap();
         assert_eq!(date_to_wire(date), wire);
         assert_eq!(
-            date_from_wire(Some(&gtype::Date {
-                year: 2026,
-                month: 2,
-                day: 29
-            })),
+            date_from_wire(Some(&gtype::Date { year: 2026, month: 2, day: 29 })),
             Err(DateError::NotADate(2026, 2, 29))
         );
         assert_eq!(
-            date_from_wire(Some(&gtype::Date {
-                year: 2026,
-                month: 0,
-                day: 1
-            })),
+            date_from_wire(Some(&gtype::Date { year: 2026, month: 0, day: 1 })),
             Err(DateError::NotADate(2026, 0, 1))
         );
-        assert_eq!(
-            date_from_wire(Some(&gtype::Date::default())),
-            Err(DateError::Missing)
-        );
+        assert_eq!(date_from_wire(Some(&gtype::Date::default())), Err(DateError::Missing));
         assert_eq!(date_from_wire(None), Err(DateError::Missing));
     }
 }

@@ -17,8 +17,7 @@
 include!(concat!(env!("OUT_DIR"), "/pactum_protos.rs"));
 
 /// Every Pactum package with its imports, for `grpc.reflection`.
-pub const FILE_DESCRIPTOR_SET: &[u8] =
-    include_bytes!(concat!(env!("OUT_DIR"), "/pactum_descriptor.bin"));
+pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pactum_descriptor.bin"));
 
 /// The event catalogue: every event's type, which is also its NATS subject, and the protobuf
 /// message of its payload (`ce-dataschema`). Producers and subscribers share these names.
@@ -33,9 +32,35 @@ pub mod catalogue {
     pub mod contracts {
         use super::Entry;
 
-        pub const CUSTOMER_CREATED: Entry = Entry {
-            subject: "pactum.contracts.customer.created",
-            data_schema: "pactum.contracts.v1.CustomerCreated",
+        const fn contract(subject: &'static str) -> Entry {
+            Entry { subject, data_schema: "pactum.contracts.v1.ContractChanged" }
+        }
+
+        pub const CUSTOMER_CREATED: Entry =
+            Entry { subject: "pactum.contracts.customer.created", data_schema: "pactum.contracts.v1.CustomerCreated" };
+        pub const CUSTOMER_CONTACT_CHANGED: Entry = Entry {
+            subject: "pactum.contracts.customer.contact_changed",
+            data_schema: "pactum.contracts.v1.CustomerContactChanged",
         };
+        pub const TRIAL_STARTED: Entry = contract("pactum.contracts.trial.started");
+        pub const TRIAL_EXPIRED: Entry = contract("pactum.contracts.trial.expired");
+        pub const TRIAL_CONVERTED: Entry = contract("pactum.contracts.trial.converted");
+        pub const CONTRACT_SIGNED: Entry = contract("pactum.contracts.contract.signed");
+        pub const CONTRACT_NOTICE_GIVEN: Entry = contract("pactum.contracts.contract.notice_given");
+        pub const CONTRACT_RENEWED: Entry = contract("pactum.contracts.contract.renewed");
+        pub const CONTRACT_TERMINATED: Entry = contract("pactum.contracts.contract.terminated");
+        pub const CONTRACT_DISSOLVED: Entry = contract("pactum.contracts.contract.dissolved");
+        pub const CONTRACT_SUSPENSION_ANNOUNCED: Entry = contract("pactum.contracts.contract.suspension_announced");
+        pub const CONTRACT_SUSPENDED: Entry = contract("pactum.contracts.contract.suspended");
+        pub const CONTRACT_RESUMED: Entry = contract("pactum.contracts.contract.resumed");
+        pub const CONTRACT_FORCE_MAJEURE_DECLARED: Entry = contract("pactum.contracts.contract.force_majeure_declared");
+        pub const CONTRACT_FORCE_MAJEURE_ENDED: Entry = contract("pactum.contracts.contract.force_majeure_ended");
+        pub const ACCESS_BLOCK_ANNOUNCED: Entry = contract("pactum.contracts.access.block_announced");
+        pub const ACCESS_BLOCKED: Entry = contract("pactum.contracts.access.blocked");
+        pub const ACCESS_UNBLOCKED: Entry = contract("pactum.contracts.access.unblocked");
+        pub const TERMS_PUBLISHED: Entry =
+            Entry { subject: "pactum.contracts.terms.published", data_schema: "pactum.contracts.v1.TermsPublished" };
+        pub const TERMS_ACCEPTED: Entry =
+            Entry { subject: "pactum.contracts.terms.accepted", data_schema: "pactum.contracts.v1.TermsAccepted" };
     }
 }

@@ -28,8 +28,7 @@ use sqlx::{Connection, PgConnection, postgres::PgConnectOptions};
 pub const TEST_DATABASE_PREFIX: &str = "pactum_test_";
 
 fn server_url() -> String {
-    std::env::var("DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A database of its own for one test.
@@ -45,17 +44,13 @@ impl TestDatabase {
         let base = server_url();
         let name = format!("{TEST_DATABASE_PREFIX}{}", uuid::Uuid::new_v4().simple());
         let options = PgConnectOptions::from_str(&base).expect("DATABASE_URL parses");
-        let mut conn = PgConnection::connect_with(&options)
-            .await
-            .expect("PostgreSQL at DATABASE_URL accepts connections");
+        let mut conn =
+            PgConnection::connect_with(&options).await.expect("PostgreSQL at DATABASE_URL accepts connections");
         sqlx::query(&format!("CREATE DATABASE \"{name}\""))
             .execute(&mut conn)
             .await
             .expect("can create a test database");
-        Self {
-            url: with_database(&base, &name),
-            name,
-        }
+        Self { url: with_database(&base, &name), name }
     }
 }
 
@@ -66,19 +61,14 @@ pub fn with_database(url: &str, database: &str) -> String {
         None => (url, String::new()),
     };
     let after_scheme = without_query.find("://").map_or(0, |i| i + 3);
-    let authority_end = without_query[after_scheme..]
-        .find('/')
-        .map_or(without_query.len(), |i| after_scheme + i);
+    let authority_end = without_query[after_scheme..].find('/').map_or(without_query.len(), |i| after_scheme + i);
     format!("{}/{database}{query}", &without_query[..authority_end])
 }
 
 /// A free TCP port on the loopback interface.
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("can bind a loopback port");
-    listener
-        .local_addr()
-        .expect("bound socket has an address")
-        .port()
+    listener.local_addr().expect("bound socket has an address").port()
 }
 
 /// A private `nats-server -js` on its own port and store directory. Stopped on drop.
@@ -98,13 +88,8 @@ impl TestNats {
 
     /// Reserves a port and a store directory but starts nothing yet: "NATS is down".
     pub fn not_started() -> Self {
-        let store =
-            std::env::temp_dir().join(format!("pactum-nats-{}", uuid::Uuid::new_v4().simple()));
-        Self {
-            port: free_port(),
-            store,
-            child: None,
-        }
+        let store = std::env::temp_dir().join(format!("pactum-nats-{}", uuid::Uuid::new_v4().simple()));
+        Self { port: free_port(), store, child: None }
     }
 
     pub fn url(&self) -> String {
@@ -121,7 +106,9 @@ impl TestNats {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {binary} (install Debian's nats-server or set NATS_SERVER_BIN): {e}"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {binary} (install Debian's nats-server or set NATS_SERVER_BIN): {e}")
+            });
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -136,11 +123,7 @@ impl TestNats {
             if let Some(Ok(Some(status))) = self.child.as_mut().map(Child::try_wait) {
                 panic!("{binary} exited at start with {status}");
             }
-            assert!(
-                Instant::now() < deadline,
-                "nats-server on port {} did not start: {last_error}",
-                self.port
-            );
+            assert!(Instant::now() < deadline, "nats-server on port {} did not start: {last_error}", self.port);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -154,9 +137,7 @@ impl TestNats {
     }
 
     pub async fn client(&self) -> async_nats::Client {
-        async_nats::connect(self.url())
-            .await
-            .expect("test NATS accepts clients")
+        async_nats::connect(self.url()).await.expect("test NATS accepts clients")
     }
 }
 
@@ -191,15 +172,9 @@ mod tests {
 
     #[test]
     fn replaces_the_database_name() {
-        assert_eq!(
-            with_database("postgres://u@h:5432/postgres", "x"),
-            "postgres://u@h:5432/x"
-        );
+        assert_eq!(with_database("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
         assert_eq!(with_database("postgres:///pactum", "x"), "postgres:///x");
-        assert_eq!(
-            with_database("postgres://u@h/db?sslmode=disable", "x"),
-            "postgres://u@h/x?sslmode=disable"
-        );
+        assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }

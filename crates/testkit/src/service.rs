@@ -25,10 +25,7 @@ pub struct TestService {
 
 /// Starts service `S` on a fresh database with `nats` (which may not be running yet), telling
 /// `config` how to make the service's configuration from the common part.
-pub async fn spawn<S: Service>(
-    nats: TestNats,
-    config: impl FnOnce(ServiceConfig) -> S::Config,
-) -> TestService {
+pub async fn spawn<S: Service>(nats: TestNats, config: impl FnOnce(ServiceConfig) -> S::Config) -> TestService {
     pactum_platform::telemetry::init_for_tests();
     let database = TestDatabase::create().await;
     let common = ServiceConfig {
@@ -39,23 +36,13 @@ pub async fn spawn<S: Service>(
         shutdown_grace: Duration::from_secs(5),
         outbox_poll_interval: Duration::from_millis(100),
     };
-    let app = Application::<S>::build(config(common))
-        .await
-        .expect("the service builds");
+    let app = Application::<S>::build(config(common)).await.expect("the service builds");
     let port = app.port();
     let pool = app.pool().clone();
     let shutdown = CancellationToken::new();
     let handle = tokio::spawn(app.run_until_stopped(shutdown.clone()));
     let channel = crate::grpc::channel(port).await;
-    TestService {
-        port,
-        channel,
-        pool,
-        nats,
-        database,
-        shutdown,
-        handle: Some(handle),
-    }
+    TestService { port, channel, pool, nats, database, shutdown, handle: Some(handle) }
 }
 
 impl TestService {

@@ -33,10 +33,7 @@ pub async fn messages(client: &async_nats::Client, stream: &str) -> Vec<jetstrea
     while (out.len() as u64) < expected {
         match tokio::time::timeout(Duration::from_secs(5), incoming.next()).await {
             Ok(Some(Ok(message))) => out.push(message),
-            other => panic!(
-                "reading {stream}: expected {expected} messages, got {} then {other:?}",
-                out.len()
-            ),
+            other => panic!("reading {stream}: expected {expected} messages, got {} then {other:?}", out.len()),
         }
     }
     out

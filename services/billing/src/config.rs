@@ -10,9 +10,7 @@ pub const DEFAULT_GRPC_ADDR: &str = "127.0.0.1:50052";
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self {
-            service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?,
-        })
+        Ok(Self { service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)? })
     }
 }
 

@@ -3,14 +3,7 @@ use std::process::ExitCode;
 use pactum_billing::{config::Config, startup::Application};
 
 fn main() -> ExitCode {
-    pactum_platform::service::main(
-        "pactum-billing",
-        Config::from_env,
-        |config, shutdown| async move {
-            Application::build(config)
-                .await?
-                .run_until_stopped(shutdown)
-                .await
-        },
-    )
+    pactum_platform::service::main("pactum-billing", Config::from_env, |config, shutdown| async move {
+        Application::build(config).await?.run_until_stopped(shutdown).await
+    })
 }

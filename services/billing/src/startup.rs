@@ -1,9 +1,7 @@
 //! Wiring: the billing service's adapters on top of the shared service host.
 
 use pactum_host::{ServiceHost, Wiring};
-use pactum_proto::pactum::billing::v1::billing_service_server::{
-    BillingServiceServer, SERVICE_NAME,
-};
+use pactum_proto::pactum::billing::v1::billing_service_server::{BillingServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
 use crate::{adapters::grpc::BillingGrpc, config::Config};

@@ -4,14 +4,16 @@ use std::sync::Arc;
 
 use pactum_bus::Outbox;
 use pactum_host::{ServiceHost, Wiring};
-use pactum_proto::pactum::contracts::v1::contract_service_server::{
-    ContractServiceServer, SERVICE_NAME,
-};
+use pactum_proto::pactum::contracts::v1::contract_service_server::{ContractServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
 use crate::{
-    adapters::{grpc::ContractGrpc, postgres::PgCustomers},
-    application::customers::Customers,
+    adapters::{
+        grpc::ContractGrpc,
+        postgres::{PgContracts, PgCustomers, PgTerms},
+        scheduler::RenewalScheduler,
+    },
+    application::{contracts::Contracts, customers::Customers, terms::Terms},
     config::Config,
 };
 
@@ -22,11 +24,11 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// The contracts service.
 #[derive(Debug)]
-pub struct Contracts;
+pub struct ContractsService;
 
-pub type Application = pactum_host::Application<Contracts>;
+pub type Application = pactum_host::Application<ContractsService>;
 
-impl pactum_host::Service for Contracts {
+impl pactum_host::Service for ContractsService {
     type Config = Config;
     const SCHEMA: &'static str = SCHEMA;
 
@@ -34,14 +36,18 @@ impl pactum_host::Service for Contracts {
         &MIGRATOR
     }
 
-    fn wire(host: &mut ServiceHost, _config: &Config) -> Wiring {
-        let customers = Arc::new(Customers::new(PgCustomers::new(
-            host.pool().clone(),
-            Outbox::new(SCHEMA),
-        )));
+    fn wire(host: &mut ServiceHost, config: &Config) -> Wiring {
+        let pool = host.pool().clone();
+        let outbox = Outbox::new(SCHEMA);
+        let customers = Arc::new(Customers::new(PgCustomers::new(pool.clone(), outbox.clone())));
+        let store = PgContracts::new(pool.clone(), outbox.clone());
+        let contracts = Arc::new(Contracts::new(store.clone()));
+        let terms = Arc::new(Terms::new(PgTerms::new(pool, outbox), store));
+        let scheduler = RenewalScheduler::new(contracts.clone(), config.renewals_interval);
+        host.spawn_background(|shutdown| scheduler.run(shutdown));
         Wiring {
             routes: tonic::service::Routes::new(ContractServiceServer::new(ContractGrpc::new(
-                customers,
+                customers, contracts, terms,
             ))),
             service_names: vec![SERVICE_NAME],
         }

@@ -4,9 +4,7 @@ use std::sync::Arc;
 
 use pactum_bus::Consumer;
 use pactum_host::{ServiceHost, Wiring};
-use pactum_proto::pactum::notification::v1::notification_service_server::{
-    NotificationServiceServer, SERVICE_NAME,
-};
+use pactum_proto::pactum::notification::v1::notification_service_server::{NotificationServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
 use crate::{
@@ -44,9 +42,7 @@ impl pactum_host::Service for Notification {
         host.spawn_background(|shutdown| consumer.run(shutdown));
         let contacts = Arc::new(Contacts::new(PgContacts::new(host.pool().clone())));
         Wiring {
-            routes: tonic::service::Routes::new(NotificationServiceServer::new(
-                NotificationGrpc::new(contacts),
-            )),
+            routes: tonic::service::Routes::new(NotificationServiceServer::new(NotificationGrpc::new(contacts))),
             service_names: vec![SERVICE_NAME],
         }
     }

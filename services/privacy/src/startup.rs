@@ -1,9 +1,7 @@
 //! Wiring: the privacy service's adapters on top of the shared service host.
 
 use pactum_host::{ServiceHost, Wiring};
-use pactum_proto::pactum::privacy::v1::privacy_service_server::{
-    PrivacyServiceServer, SERVICE_NAME,
-};
+use pactum_proto::pactum::privacy::v1::privacy_service_server::{PrivacyServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
 use crate::{adapters::grpc::PrivacyGrpc, config::Config};

@@ -63,10 +63,7 @@ impl<S> tower::Layer<S> for InFlight {
     type Service = Counted<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Counted {
-            inner,
-            in_flight: self.clone(),
-        }
+        Counted { inner, in_flight: self.clone() }
     }
 }
 
@@ -120,9 +117,6 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!waiter.is_finished(), "one call still runs");
         drop(second);
-        tokio::time::timeout(Duration::from_secs(1), waiter)
-            .await
-            .unwrap()
-            .unwrap();
+        tokio::time::timeout(Duration::from_secs(1), waiter).await.unwrap().unwrap();
     }
 }

@@ -27,10 +27,7 @@ pub struct GrpcServer {
 impl GrpcServer {
     /// `routes` holds the service's own gRPC services, named in `service_names` (their
     /// `SERVICE_NAME`) so health reports them.
-    pub fn new(
-        routes: Routes,
-        service_names: Vec<&'static str>,
-    ) -> Result<Self, tonic_reflection::server::Error> {
+    pub fn new(routes: Routes, service_names: Vec<&'static str>) -> Result<Self, tonic_reflection::server::Error> {
         let (health, health_service) = tonic_health::server::health_reporter();
         let reflection = || {
             tonic_reflection::server::Builder::configure()
@@ -40,16 +37,8 @@ impl GrpcServer {
         // v1alpha too: older grpcurl and many IDE clients only speak that one.
         let reflection_v1 = reflection().build_v1()?;
         let reflection_v1alpha = reflection().build_v1alpha()?;
-        let routes = routes
-            .add_service(health_service)
-            .add_service(reflection_v1)
-            .add_service(reflection_v1alpha);
-        Ok(Self {
-            routes,
-            service_names,
-            health,
-            request_timeout: Duration::from_secs(30),
-        })
+        let routes = routes.add_service(health_service).add_service(reflection_v1).add_service(reflection_v1alpha);
+        Ok(Self { routes, service_names, health, request_timeout: Duration::from_secs(30) })
     }
 
     /// The health reporter, for services that want to report more than "serving".
@@ -66,13 +55,9 @@ impl GrpcServer {
         grace: Duration,
     ) -> Result<(), tonic::transport::Error> {
         let health = self.health.clone();
-        let names: Vec<&'static str> = std::iter::once("")
-            .chain(self.service_names.iter().copied())
-            .collect();
+        let names: Vec<&'static str> = std::iter::once("").chain(self.service_names.iter().copied()).collect();
         for name in &names {
-            health
-                .set_service_status(*name, ServingStatus::Serving)
-                .await;
+            health.set_service_status(*name, ServingStatus::Serving).await;
         }
         let in_flight = InFlight::default();
         let serving = tonic::transport::Server::builder()
@@ -80,17 +65,12 @@ impl GrpcServer {
             .trace_fn(call_span)
             .layer(in_flight.clone())
             .add_routes(self.routes)
-            .serve_with_incoming_shutdown(
-                TcpListenerStream::new(listener),
-                shutdown.clone().cancelled_owned(),
-            );
+            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown.clone().cancelled_owned());
         tokio::pin!(serving);
         let drained = async {
             shutdown.cancelled().await;
             for name in &names {
-                health
-                    .set_service_status(*name, ServingStatus::NotServing)
-                    .await;
+                health.set_service_status(*name, ServingStatus::NotServing).await;
             }
             tracing::info!(calls_in_flight = in_flight.count(), "gRPC server draining");
             tokio::select! {

@@ -3,3 +3,4 @@
 pub mod events;
 pub mod grpc;
 pub mod postgres;
+pub mod scheduler;

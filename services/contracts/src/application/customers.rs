@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use chrono::{SubsecRound, Utc};
-use pactum_domain::{CustomerId, Violations};
+use pactum_domain::{CustomerId, EmailAddress, Violations};
 
 use super::page::{Page, PageRequest};
 use crate::domain::{
@@ -27,10 +27,14 @@ pub trait CustomerRepository: Send + Sync + 'static {
         customer: &Customer,
         request_id: Option<&RequestId>,
     ) -> impl Future<Output = Result<Inserted, CustomerError>> + Send;
-    fn get(
+    /// Changes the primary contact, with a `customer.contact_changed` event when it really
+    /// changed. `None` when there is no such customer.
+    fn update_contact(
         &self,
         id: CustomerId,
+        email: &EmailAddress,
     ) -> impl Future<Output = Result<Option<Customer>, CustomerError>> + Send;
+    fn get(&self, id: CustomerId) -> impl Future<Output = Result<Option<Customer>, CustomerError>> + Send;
     /// Customers in id (= creation) order, after `after`.
     fn list(
         &self,
@@ -62,51 +66,37 @@ impl<R: CustomerRepository> Customers<R> {
     /// with the same request id returns the first result; the same id with other data is refused.
     pub async fn register(&self, input: RegisterCustomer) -> Result<Customer, CustomerError> {
         let mut violations = Violations::default();
-        let new = NewCustomer::parse(
-            &input.name,
-            &input.kvk_number,
-            &input.primary_contact_email,
-            &mut violations,
-        );
+        let new = NewCustomer::parse(&input.name, &input.kvk_number, &input.primary_contact_email, &mut violations);
         let request_id = RequestId::parse_optional(&input.request_id, &mut violations);
         let Some(new) = new.filter(|_| violations.is_empty()) else {
             return Err(CustomerError::Invalid(violations));
         };
         // PostgreSQL keeps microseconds: the answer must equal what a later read returns.
-        let customer = new
-            .clone()
-            .register(CustomerId::new(), Utc::now().trunc_subsecs(6));
-        match self
-            .repository
-            .insert(&customer, request_id.as_ref())
-            .await?
-        {
+        let customer = new.clone().register(CustomerId::new(), Utc::now().trunc_subsecs(6));
+        match self.repository.insert(&customer, request_id.as_ref()).await? {
             Inserted::Created(created) => Ok(created),
             Inserted::Existing(existing) if new.matches(&existing) => Ok(existing),
             Inserted::Existing(_) => Err(CustomerError::RequestIdReused),
         }
     }
 
-    pub async fn get(&self, id: CustomerId) -> Result<Customer, CustomerError> {
-        self.repository
-            .get(id)
-            .await?
-            .ok_or(CustomerError::NotFound(id))
+    /// Art. 14.20: the customer keeps a current primary contact.
+    pub async fn update_primary_contact(&self, id: CustomerId, email: &str) -> Result<Customer, CustomerError> {
+        let email = EmailAddress::parse(email)
+            .map_err(|e| CustomerError::Invalid(Violations::single("primary_contact_email", e.to_string())))?;
+        self.repository.update_contact(id, &email).await?.ok_or(CustomerError::NotFound(id))
     }
 
-    pub async fn list(
-        &self,
-        page: PageRequest<CustomerId>,
-    ) -> Result<Page<Customer, CustomerId>, CustomerError> {
+    pub async fn get(&self, id: CustomerId) -> Result<Customer, CustomerError> {
+        self.repository.get(id).await?.ok_or(CustomerError::NotFound(id))
+    }
+
+    pub async fn list(&self, page: PageRequest<CustomerId>) -> Result<Page<Customer, CustomerId>, CustomerError> {
         // One extra row tells whether there is a next page without a count query.
         let mut items = self.repository.list(page.after, page.size + 1).await?;
         let more = items.len() > page.size as usize;
         items.truncate(page.size as usize);
-        let next_after = if more {
-            items.last().map(|c| c.id)
-        } else {
-            None
-        };
+        let next_after = if more { items.last().map(|c| c.id) } else { None };
         Ok(Page { items, next_after })
     }
 }

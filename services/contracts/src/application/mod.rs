@@ -1,4 +1,6 @@
 //! Use cases of the contracts service, written against repository ports.
 
+pub mod contracts;
 pub mod customers;
 pub mod page;
+pub mod terms;

@@ -69,15 +69,9 @@ impl NewCustomer {
     ) -> Option<Self> {
         let name = violations.check("name", CustomerName::parse(name));
         let kvk_number = violations.check("kvk_number", KvkNumber::parse(kvk_number));
-        let primary_contact_email = violations.check(
-            "primary_contact_email",
-            EmailAddress::parse(primary_contact_email),
-        );
-        Some(Self {
-            name: name?,
-            kvk_number: kvk_number?,
-            primary_contact_email: primary_contact_email?,
-        })
+        let primary_contact_email =
+            violations.check("primary_contact_email", EmailAddress::parse(primary_contact_email));
+        Some(Self { name: name?, kvk_number: kvk_number?, primary_contact_email: primary_contact_email? })
     }
 
     pub fn register(self, id: CustomerId, at: DateTime<Utc>) -> Customer {
@@ -132,14 +126,8 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(
-            CustomerName::parse(&"x".repeat(201)),
-            Err(CustomerNameError::TooLong)
-        );
-        assert_eq!(
-            CustomerName::parse("a\u{0}b"),
-            Err(CustomerNameError::ControlCharacters)
-        );
+        assert_eq!(CustomerName::parse(&"x".repeat(201)), Err(CustomerNameError::TooLong));
+        assert_eq!(CustomerName::parse("a\u{0}b"), Err(CustomerNameError::ControlCharacters));
         assert!(CustomerName::parse(&"é".repeat(200)).is_ok());
     }
 }

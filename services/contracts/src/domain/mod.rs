@@ -1,5 +1,7 @@
 //! The rules of the terms that the contracts service owns. No gRPC, no SQL.
 
+pub mod contract;
 pub mod customer;
 pub mod request_id;
 pub mod storage;
+pub mod terms;

@@ -12,10 +12,7 @@ impl RequestId {
             return None;
         }
         if trimmed.len() > 128 || !trimmed.chars().all(|c| c.is_ascii_graphic()) {
-            violations.add(
-                "request_id",
-                "must be at most 128 printable ASCII characters",
-            );
+            violations.add("request_id", "must be at most 128 printable ASCII characters");
             return None;
         }
         Some(Self(trimmed.to_owned()))

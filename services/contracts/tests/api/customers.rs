@@ -7,10 +7,7 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn a_created_customer_can_be_read_back() {
     let app = spawn_app().await;
-    let created = app
-        .create_customer("Acme B.V.", "1234 5678", "Finance@Acme.NL", "")
-        .await
-        .unwrap();
+    let created = app.create_customer("Acme B.V.", "1234 5678", "Finance@Acme.NL", "").await.unwrap();
     assert_eq!(created.name, "Acme B.V.");
     assert_eq!(created.kvk_number, "12345678");
     assert_eq!(created.primary_contact_email, "Finance@acme.nl");
@@ -19,9 +16,7 @@ async fn a_created_customer_can_be_read_back() {
     let got = app
         .client
         .clone()
-        .get_customer(pb::GetCustomerRequest {
-            customer_id: created.customer_id.clone(),
-        })
+        .get_customer(pb::GetCustomerRequest { customer_id: created.customer_id.clone() })
         .await
         .unwrap()
         .into_inner();
@@ -31,88 +26,45 @@ async fn a_created_customer_can_be_read_back() {
 #[tokio::test]
 async fn bad_input_gets_a_violation_per_field_and_stores_nothing() {
     let app = spawn_app().await;
-    let status = app
-        .create_customer("", "1234567", "not-an-email", "")
-        .await
-        .unwrap_err();
+    let status = app.create_customer("", "1234567", "not-an-email", "").await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
-    let bad_request = status
-        .get_details_bad_request()
-        .expect("a BadRequest detail");
-    let fields: Vec<&str> = bad_request
-        .field_violations
-        .iter()
-        .map(|v| v.field.as_str())
-        .collect();
+    let bad_request = status.get_details_bad_request().expect("a BadRequest detail");
+    let fields: Vec<&str> = bad_request.field_violations.iter().map(|v| v.field.as_str()).collect();
     assert_eq!(fields, ["name", "kvk_number", "primary_contact_email"]);
-    assert!(
-        bad_request.field_violations[1]
-            .description
-            .contains("art. 3.8"),
-        "{:?}",
-        bad_request.field_violations[1]
-    );
+    assert!(bad_request.field_violations[1].description.contains("art. 3.8"), "{:?}", bad_request.field_violations[1]);
     assert_eq!(app.customer_count().await, 0);
     assert_eq!(app.outbox_events().await, 0);
 
     // One bad field alone is reported alone.
-    let status = app
-        .create_customer("Acme", "12345678", "finance@acme", "")
-        .await
-        .unwrap_err();
-    let fields: Vec<String> = status
-        .get_details_bad_request()
-        .unwrap()
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
+    let status = app.create_customer("Acme", "12345678", "finance@acme", "").await.unwrap_err();
+    let fields: Vec<String> =
+        status.get_details_bad_request().unwrap().field_violations.into_iter().map(|v| v.field).collect();
     assert_eq!(fields, ["primary_contact_email"]);
 }
 
 #[tokio::test]
 async fn a_retry_with_the_same_request_id_returns_the_first_customer() {
     let app = spawn_app().await;
-    let first = app
-        .create_customer("Acme B.V.", "12345678", "finance@acme.nl", "req-1")
-        .await
-        .unwrap();
-    let again = app
-        .create_customer("Acme B.V.", "12345678", "finance@acme.nl", "req-1")
-        .await
-        .unwrap();
+    let first = app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "req-1").await.unwrap();
+    let again = app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "req-1").await.unwrap();
     assert_eq!(first, again);
     assert_eq!(app.customer_count().await, 1);
-    assert_eq!(
-        app.outbox_events().await,
-        1,
-        "a retry emits no second event"
-    );
+    assert_eq!(app.outbox_events().await, 1, "a retry emits no second event");
 
-    let status = app
-        .create_customer("Other B.V.", "87654321", "x@other.nl", "req-1")
-        .await
-        .unwrap_err();
+    let status = app.create_customer("Other B.V.", "87654321", "x@other.nl", "req-1").await.unwrap_err();
     assert_eq!(status.code(), Code::Aborted);
     assert_eq!(app.customer_count().await, 1);
 
-    let other = app
-        .create_customer("Acme B.V.", "12345678", "finance@acme.nl", "req-2")
-        .await
-        .unwrap();
+    let other = app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "req-2").await.unwrap();
     assert_ne!(other.customer_id, first.customer_id);
 }
 
 #[tokio::test]
 async fn concurrent_retries_create_one_customer() {
     let app = spawn_app().await;
-    let calls =
-        (0..8).map(|_| app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "same"));
+    let calls = (0..8).map(|_| app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "same"));
     let results = futures::future::join_all(calls).await;
-    let ids: std::collections::HashSet<String> = results
-        .into_iter()
-        .map(|r| r.unwrap().customer_id)
-        .collect();
+    let ids: std::collections::HashSet<String> = results.into_iter().map(|r| r.unwrap().customer_id).collect();
     assert_eq!(ids.len(), 1);
     assert_eq!(app.customer_count().await, 1);
     assert_eq!(app.outbox_events().await, 1);
@@ -121,32 +73,12 @@ async fn concurrent_retries_create_one_customer() {
 #[tokio::test]
 async fn unknown_and_malformed_ids() {
     let app = spawn_app().await;
-    let missing = app
-        .client
-        .clone()
-        .get_customer(pb::GetCustomerRequest {
-            customer_id: uuid_v7(),
-        })
-        .await
-        .unwrap_err();
+    let missing = app.client.clone().get_customer(pb::GetCustomerRequest { customer_id: uuid_v7() }).await.unwrap_err();
     assert_eq!(missing.code(), Code::NotFound);
-    let malformed = app
-        .client
-        .clone()
-        .get_customer(pb::GetCustomerRequest {
-            customer_id: "nope".into(),
-        })
-        .await
-        .unwrap_err();
+    let malformed =
+        app.client.clone().get_customer(pb::GetCustomerRequest { customer_id: "nope".into() }).await.unwrap_err();
     assert_eq!(malformed.code(), Code::InvalidArgument);
-    assert_eq!(
-        malformed
-            .get_details_bad_request()
-            .unwrap()
-            .field_violations[0]
-            .field,
-        "customer_id"
-    );
+    assert_eq!(malformed.get_details_bad_request().unwrap().field_violations[0].field, "customer_id");
 }
 
 #[tokio::test]
@@ -154,12 +86,8 @@ async fn customers_are_listed_in_pages() {
     let app = spawn_app().await;
     let mut created = Vec::new();
     for i in 0..5 {
-        created.push(
-            app.create_customer(&format!("Customer {i}"), "12345678", "a@b.nl", "")
-                .await
-                .unwrap()
-                .customer_id,
-        );
+        created
+            .push(app.create_customer(&format!("Customer {i}"), "12345678", "a@b.nl", "").await.unwrap().customer_id);
     }
     let mut seen = Vec::new();
     let mut token = String::new();
@@ -168,10 +96,7 @@ async fn customers_are_listed_in_pages() {
         let page = app
             .client
             .clone()
-            .list_customers(pb::ListCustomersRequest {
-                page_size: 2,
-                page_token: token.clone(),
-            })
+            .list_customers(pb::ListCustomersRequest { page_size: 2, page_token: token.clone() })
             .await
             .unwrap()
             .into_inner();
@@ -188,19 +113,11 @@ async fn customers_are_listed_in_pages() {
     let bad = app
         .client
         .clone()
-        .list_customers(pb::ListCustomersRequest {
-            page_size: -1,
-            page_token: "garbage".into(),
-        })
+        .list_customers(pb::ListCustomersRequest { page_size: -1, page_token: "garbage".into() })
         .await
         .unwrap_err();
-    let fields: Vec<String> = bad
-        .get_details_bad_request()
-        .unwrap()
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
+    let fields: Vec<String> =
+        bad.get_details_bad_request().unwrap().field_violations.into_iter().map(|v| v.field).collect();
     assert_eq!(fields, ["page_size", "page_token"]);
 }
 
@@ -208,14 +125,8 @@ async fn customers_are_listed_in_pages() {
 async fn internal_errors_do_not_leak_their_cause() {
     let app = spawn_app().await;
     // The table vanishing is a fault no caller can fix: they get INTERNAL, without SQL in it.
-    sqlx::query("ALTER TABLE contracts.customers RENAME TO customers_gone")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let status = app
-        .create_customer("Acme B.V.", "12345678", "finance@acme.nl", "")
-        .await
-        .unwrap_err();
+    sqlx::query("ALTER TABLE contracts.customers RENAME TO customers_gone").execute(&app.pool).await.unwrap();
+    let status = app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "").await.unwrap_err();
     assert_eq!(status.code(), Code::Internal);
     assert_eq!(status.message(), "internal error");
 }

@@ -1,8 +1,6 @@
 use async_nats::jetstream;
-use pactum_contracts::{config::Config, startup::Contracts};
-use pactum_proto::pactum::contracts::v1::{
-    self as pb, contract_service_client::ContractServiceClient,
-};
+use pactum_contracts::{config::Config, startup::ContractsService};
+use pactum_proto::pactum::contracts::v1::{self as pb, contract_service_client::ContractServiceClient};
 use pactum_testkit::{TestNats, TestService};
 use tonic::transport::Channel;
 
@@ -33,11 +31,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the service on a fresh database, with `nats`, which may not be running yet.
 pub async fn spawn_app_with(nats: TestNats) -> TestApp {
-    let service = pactum_testkit::spawn::<Contracts>(nats, |service| Config { service }).await;
-    TestApp {
-        client: ContractServiceClient::new(service.channel.clone()),
+    let service = pactum_testkit::spawn::<ContractsService>(nats, |service| Config {
         service,
-    }
+        renewals_interval: std::time::Duration::ZERO,
+    })
+    .await;
+    TestApp { client: ContractServiceClient::new(service.channel.clone()), service }
 }
 
 impl TestApp {
@@ -54,18 +53,11 @@ impl TestApp {
             primary_contact_email: email.to_owned(),
             request_id: request_id.to_owned(),
         };
-        self.client
-            .clone()
-            .create_customer(request)
-            .await
-            .map(tonic::Response::into_inner)
+        self.client.clone().create_customer(request).await.map(tonic::Response::into_inner)
     }
 
     pub async fn customer_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM contracts.customers")
-            .fetch_one(&self.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar("SELECT count(*) FROM contracts.customers").fetch_one(&self.pool).await.unwrap()
     }
 
     pub async fn pending_events(&self) -> i64 {
@@ -76,10 +68,7 @@ impl TestApp {
     }
 
     pub async fn outbox_events(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM contracts.outbox")
-            .fetch_one(&self.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar("SELECT count(*) FROM contracts.outbox").fetch_one(&self.pool).await.unwrap()
     }
 
     /// Every message on the contracts stream, in stream order.

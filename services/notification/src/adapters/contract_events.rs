@@ -22,11 +22,7 @@ pub const SPEC: ConsumerSpec = ConsumerSpec {
 pub struct ContractEvents;
 
 impl Handler for ContractEvents {
-    async fn handle(
-        &self,
-        tx: &mut PgConnection,
-        event: &ReceivedEvent,
-    ) -> Result<(), HandlerError> {
+    async fn handle(&self, tx: &mut PgConnection, event: &ReceivedEvent) -> Result<(), HandlerError> {
         if event.event_type == catalogue::CUSTOMER_CREATED.subject {
             let created: pb::CustomerCreated = event.decode()?;
             let contact = contact_of(created.customer.as_ref(), event)?;
@@ -40,14 +36,10 @@ impl Handler for ContractEvents {
 }
 
 /// A customer whose contact does not parse can never become a notice recipient: permanent.
-fn contact_of(
-    customer: Option<&pb::Customer>,
-    event: &ReceivedEvent,
-) -> Result<Contact, HandlerError> {
-    let customer =
-        customer.ok_or_else(|| HandlerError::Permanent("event has no customer".to_owned()))?;
-    let customer_id = CustomerId::parse(&customer.customer_id)
-        .map_err(|e| HandlerError::Permanent(format!("customer_id {e}")))?;
+fn contact_of(customer: Option<&pb::Customer>, event: &ReceivedEvent) -> Result<Contact, HandlerError> {
+    let customer = customer.ok_or_else(|| HandlerError::Permanent("event has no customer".to_owned()))?;
+    let customer_id =
+        CustomerId::parse(&customer.customer_id).map_err(|e| HandlerError::Permanent(format!("customer_id {e}")))?;
     let email = EmailAddress::parse(&customer.primary_contact_email)
         .map_err(|e| HandlerError::Permanent(format!("primary_contact_email {e}")))?;
     Ok(Contact {

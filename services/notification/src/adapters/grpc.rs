@@ -7,9 +7,7 @@ use pactum_platform::{
     status::{Failure, ServiceError, invalid_argument, to_status},
     wire,
 };
-use pactum_proto::pactum::notification::v1::{
-    self as pb, notification_service_server::NotificationService,
-};
+use pactum_proto::pactum::notification::v1::{self as pb, notification_service_server::NotificationService};
 use tonic::{Request, Response, Status};
 
 use crate::{
@@ -33,10 +31,7 @@ impl<R> NotificationGrpc<R> {
 impl ServiceError for ContactError {
     fn failure(&self) -> Failure<'_> {
         match self {
-            Self::NotFound(id) => Failure::NotFound {
-                resource: "contact",
-                id: id.to_string(),
-            },
+            Self::NotFound(id) => Failure::NotFound { resource: "contact", id: id.to_string() },
             Self::Invalid(violations) => Failure::InvalidArgument(violations),
             Self::Storage(_) => Failure::Internal,
         }
@@ -56,17 +51,10 @@ fn contact_to_proto(contact: &Contact) -> pb::Contact {
 #[tonic::async_trait]
 impl<R: ContactRepository> NotificationService for NotificationGrpc<R> {
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
-    async fn get_contact(
-        &self,
-        request: Request<pb::GetContactRequest>,
-    ) -> Result<Response<pb::Contact>, Status> {
+    async fn get_contact(&self, request: Request<pb::GetContactRequest>) -> Result<Response<pb::Contact>, Status> {
         let id = CustomerId::parse(&request.get_ref().customer_id)
             .map_err(|e| invalid_argument(&Violations::single("customer_id", e.to_string())))?;
-        let contact = self
-            .contacts
-            .get(id)
-            .await
-            .map_err(|e| to_status(SERVICE, &e))?;
+        let contact = self.contacts.get(id).await.map_err(|e| to_status(SERVICE, &e))?;
         Ok(Response::new(contact_to_proto(&contact)))
     }
 }

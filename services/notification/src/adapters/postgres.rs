@@ -71,13 +71,7 @@ impl ContactRepository for PgContacts {
         .map_err(storage)?;
         row.map(|r| {
             let email = EmailAddress::parse(&r.primary_contact_email).map_err(|e| {
-                ContactError::Storage(
-                    format!(
-                        "stored contact of {} has an invalid e-mail: {e}",
-                        r.customer_id
-                    )
-                    .into(),
-                )
+                ContactError::Storage(format!("stored contact of {} has an invalid e-mail: {e}", r.customer_id).into())
             })?;
             Ok(Contact {
                 customer_id: CustomerId::from_uuid(r.customer_id),

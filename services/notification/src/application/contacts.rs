@@ -6,10 +6,7 @@ use crate::domain::contact::{Contact, ContactError};
 
 /// Where contacts are read from. Writes happen in the event consumer's transaction.
 pub trait ContactRepository: Send + Sync + 'static {
-    fn get(
-        &self,
-        customer_id: CustomerId,
-    ) -> impl Future<Output = Result<Option<Contact>, ContactError>> + Send;
+    fn get(&self, customer_id: CustomerId) -> impl Future<Output = Result<Option<Contact>, ContactError>> + Send;
 }
 
 #[derive(Debug)]
@@ -23,9 +20,6 @@ impl<R: ContactRepository> Contacts<R> {
     }
 
     pub async fn get(&self, customer_id: CustomerId) -> Result<Contact, ContactError> {
-        self.repository
-            .get(customer_id)
-            .await?
-            .ok_or(ContactError::NotFound(customer_id))
+        self.repository.get(customer_id).await?.ok_or(ContactError::NotFound(customer_id))
     }
 }

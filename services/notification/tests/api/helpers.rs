@@ -27,14 +27,8 @@ impl std::ops::Deref for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    let service = pactum_testkit::spawn::<Notification>(TestNats::start().await, |service| {
-        Config { service }
-    })
-    .await;
-    TestApp {
-        client: NotificationServiceClient::new(service.channel.clone()),
-        service,
-    }
+    let service = pactum_testkit::spawn::<Notification>(TestNats::start().await, |service| Config { service }).await;
+    TestApp { client: NotificationServiceClient::new(service.channel.clone()), service }
 }
 
 /// A `customer.created` event as the contracts service would publish it.
@@ -54,16 +48,9 @@ impl CustomerCreatedEvent {
             primary_contact_email: email.to_owned(),
             created_at: None,
         };
-        let payload = contracts::CustomerCreated {
-            customer: Some(customer),
-            article: "3.8".to_owned(),
-        }
-        .encode_to_vec();
-        Self {
-            id: Uuid::now_v7(),
-            customer_id,
-            payload,
-        }
+        let payload =
+            contracts::CustomerCreated { customer: Some(customer), article: "3.8".to_owned() }.encode_to_vec();
+        Self { id: Uuid::now_v7(), customer_id, payload }
     }
 }
 
@@ -72,9 +59,7 @@ impl TestApp {
     /// same event can be delivered again, as after a producer retry outside the duplicate window.
     pub async fn publish(&self, event: &CustomerCreatedEvent, copy: u32) {
         let js = jetstream::new(self.nats.client().await);
-        js.get_or_create_stream(pactum_bus::stream::service_stream("contracts"))
-            .await
-            .unwrap();
+        js.get_or_create_stream(pactum_bus::stream::service_stream("contracts")).await.unwrap();
         let mut headers = event::headers(
             event.id,
             "pactum.contracts.customer.created",
@@ -84,27 +69,18 @@ impl TestApp {
             "pactum.contracts.v1.CustomerCreated",
             &[],
         );
-        headers.insert(
-            event::header::MSG_ID,
-            format!("{}-{copy}", event.id).as_str(),
-        );
-        js.publish_with_headers(
-            "pactum.contracts.customer.created",
-            headers,
-            event.payload.clone().into(),
-        )
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+        headers.insert(event::header::MSG_ID, format!("{}-{copy}", event.id).as_str());
+        js.publish_with_headers("pactum.contracts.customer.created", headers, event.payload.clone().into())
+            .await
+            .unwrap()
+            .await
+            .unwrap();
     }
 
     pub async fn contact(&self, customer_id: &str) -> Result<pb::Contact, tonic::Status> {
         self.client
             .clone()
-            .get_contact(pb::GetContactRequest {
-                customer_id: customer_id.to_owned(),
-            })
+            .get_contact(pb::GetContactRequest { customer_id: customer_id.to_owned() })
             .await
             .map(tonic::Response::into_inner)
     }
@@ -128,9 +104,6 @@ impl TestApp {
     }
 
     pub async fn inbox_rows(&self) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM notification.inbox")
-            .fetch_one(&self.pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar("SELECT count(*) FROM notification.inbox").fetch_one(&self.pool).await.unwrap()
     }
 }

@@ -1,4 +1,4 @@
-//! Customers in PostgreSQL (schema `contracts`), each change committed with its outbox event.
+//! Customers.
 
 use chrono::{DateTime, Utc};
 use pactum_bus::Outbox;
@@ -6,13 +6,13 @@ use pactum_domain::{CustomerId, EmailAddress, KvkNumber};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::events;
+use super::{corrupt, storage};
+use crate::adapters::events;
 use crate::{
     application::customers::{CustomerRepository, Inserted},
     domain::{
         customer::{Customer, CustomerError, CustomerName},
         request_id::RequestId,
-        storage::StorageError,
     },
 };
 
@@ -28,8 +28,8 @@ impl PgCustomers {
     }
 }
 
-fn storage(error: sqlx::Error) -> CustomerError {
-    CustomerError::Storage(StorageError::new(error))
+fn failed(error: sqlx::Error) -> CustomerError {
+    CustomerError::Storage(storage(error))
 }
 
 struct CustomerRow {
@@ -45,12 +45,8 @@ impl TryFrom<CustomerRow> for Customer {
 
     /// Rows were validated on the way in; a row that no longer parses is a storage fault.
     fn try_from(row: CustomerRow) -> Result<Self, Self::Error> {
-        let corrupt = |what: &str| {
-            CustomerError::Storage(StorageError::new(std::io::Error::other(format!(
-                "stored customer {} has an invalid {what}",
-                row.customer_id
-            ))))
-        };
+        let id = row.customer_id;
+        let corrupt = |what: &str| CustomerError::Storage(corrupt(format!("customer {id} has an invalid {what}")));
         Ok(Customer {
             id: CustomerId::from_uuid(row.customer_id),
             name: CustomerName::parse(&row.name).map_err(|_| corrupt("name"))?,
@@ -64,12 +60,8 @@ impl TryFrom<CustomerRow> for Customer {
 
 impl CustomerRepository for PgCustomers {
     #[tracing::instrument(skip_all, fields(customer.id = %customer.id, idempotent = request_id.is_some()))]
-    async fn insert(
-        &self,
-        customer: &Customer,
-        request_id: Option<&RequestId>,
-    ) -> Result<Inserted, CustomerError> {
-        let mut tx = self.pool.begin().await.map_err(storage)?;
+    async fn insert(&self, customer: &Customer, request_id: Option<&RequestId>) -> Result<Inserted, CustomerError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
         let inserted = sqlx::query_scalar!(
             r#"INSERT INTO contracts.customers (customer_id, name, kvk_number, primary_contact_email, created_at, request_id)
                VALUES ($1, $2, $3, $4, $5, $6)
@@ -84,7 +76,7 @@ impl CustomerRepository for PgCustomers {
         )
         .fetch_optional(&mut *tx)
         .await
-        .map_err(storage)?;
+        .map_err(failed)?;
 
         if inserted.is_none() {
             // The request id was used before: answer with what that call created, emit nothing.
@@ -96,16 +88,44 @@ impl CustomerRepository for PgCustomers {
             )
             .fetch_one(&mut *tx)
             .await
-            .map_err(storage)?;
+            .map_err(failed)?;
             return Ok(Inserted::Existing(row.try_into()?));
         }
 
-        self.outbox
-            .enqueue(&mut tx, &events::customer_created(customer))
-            .await
-            .map_err(storage)?;
-        tx.commit().await.map_err(storage)?;
+        self.outbox.enqueue(&mut tx, &events::customer_created(customer)).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
         Ok(Inserted::Created(customer.clone()))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %id))]
+    async fn update_contact(&self, id: CustomerId, email: &EmailAddress) -> Result<Option<Customer>, CustomerError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let row = sqlx::query_as!(
+            CustomerRow,
+            r#"SELECT customer_id, name, kvk_number, primary_contact_email, created_at
+               FROM contracts.customers WHERE customer_id = $1 FOR UPDATE"#,
+            id.as_uuid(),
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let Some(row) = row else { return Ok(None) };
+        let mut customer = Customer::try_from(row)?;
+        if customer.primary_contact_email == *email {
+            return Ok(Some(customer));
+        }
+        let previous = std::mem::replace(&mut customer.primary_contact_email, email.clone());
+        sqlx::query!(
+            "UPDATE contracts.customers SET primary_contact_email = $2 WHERE customer_id = $1",
+            id.as_uuid(),
+            email.as_str(),
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        self.outbox.enqueue(&mut tx, &events::customer_contact_changed(&customer, &previous)).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(Some(customer))
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %id))]
@@ -118,16 +138,12 @@ impl CustomerRepository for PgCustomers {
         )
         .fetch_optional(&self.pool)
         .await
-        .map_err(storage)?;
+        .map_err(failed)?;
         row.map(Customer::try_from).transpose()
     }
 
     #[tracing::instrument(skip_all, fields(limit))]
-    async fn list(
-        &self,
-        after: Option<CustomerId>,
-        limit: u32,
-    ) -> Result<Vec<Customer>, CustomerError> {
+    async fn list(&self, after: Option<CustomerId>, limit: u32) -> Result<Vec<Customer>, CustomerError> {
         let rows = sqlx::query_as!(
             CustomerRow,
             r#"SELECT customer_id, name, kvk_number, primary_contact_email, created_at
@@ -140,7 +156,7 @@ impl CustomerRepository for PgCustomers {
         )
         .fetch_all(&self.pool)
         .await
-        .map_err(storage)?;
+        .map_err(failed)?;
         rows.into_iter().map(Customer::try_from).collect()
     }
 }

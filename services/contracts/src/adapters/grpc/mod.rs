@@ -1,0 +1,434 @@
+//! `pactum.contracts.v1.ContractService`: proto in, domain out, and back.
+
+pub mod convert;
+mod errors;
+
+use std::sync::Arc;
+
+use pactum_platform::{
+    status::{invalid_argument, to_status},
+    wire,
+};
+use pactum_proto::pactum::contracts::v1::{self as pb, contract_service_server::ContractService};
+use tonic::{Request, Response, Status};
+
+use self::convert::{
+    Fields, acceptance_to_proto, billing_period_from_proto, contract_to_proto, customer_to_proto, ground_from_proto,
+    party_from_proto, payment_method_from_proto, status_from_proto, terms_to_proto,
+};
+use crate::{
+    application::{
+        contracts::{ContractStore, Contracts},
+        customers::{CustomerRepository, Customers, RegisterCustomer},
+        page::PageRequest,
+        terms::{Terms, TermsStore},
+    },
+    domain::{
+        contract::{NewContract, NewTrial, RawLine, article},
+        request_id::RequestId,
+        terms::{TermsAcceptance, TermsVersion},
+    },
+};
+
+pub const SERVICE: &str = "contracts";
+
+fn status<E: pactum_platform::status::ServiceError + 'static>(error: E) -> Status {
+    to_status(SERVICE, &error)
+}
+
+/// Refuses the request when any field was bad.
+fn check(fields: &Fields) -> Result<(), Status> {
+    if fields.violations.is_empty() { Ok(()) } else { Err(invalid_argument(&fields.violations)) }
+}
+
+/// The use cases the service exposes, over their stores.
+#[derive(Debug)]
+pub struct ContractGrpc<Cu, Co, Te> {
+    customers: Arc<Customers<Cu>>,
+    contracts: Arc<Contracts<Co>>,
+    terms: Arc<Terms<Te, Co>>,
+}
+
+impl<Cu, Co, Te> ContractGrpc<Cu, Co, Te> {
+    pub fn new(customers: Arc<Customers<Cu>>, contracts: Arc<Contracts<Co>>, terms: Arc<Terms<Te, Co>>) -> Self {
+        Self { customers, contracts, terms }
+    }
+}
+
+fn page_size(raw: i32, fields: &mut Fields) -> Option<u32> {
+    fields.violations.check("page_size", u32::try_from(raw).map_err(|_| "must not be negative"))
+}
+
+fn reply(contract: &crate::domain::contract::Contract) -> Result<Response<pb::Contract>, Status> {
+    Ok(Response::new(contract_to_proto(contract)))
+}
+
+#[tonic::async_trait]
+impl<Cu, Co, Te> ContractService for ContractGrpc<Cu, Co, Te>
+where
+    Cu: CustomerRepository,
+    Co: ContractStore,
+    Te: TermsStore,
+{
+    #[tracing::instrument(skip_all, fields(customer.id))]
+    async fn create_customer(
+        &self,
+        request: Request<pb::CreateCustomerRequest>,
+    ) -> Result<Response<pb::Customer>, Status> {
+        let r = request.into_inner();
+        let input = RegisterCustomer {
+            name: r.name,
+            kvk_number: r.kvk_number,
+            primary_contact_email: r.primary_contact_email,
+            request_id: r.request_id,
+        };
+        let customer = self.customers.register(input).await.map_err(status)?;
+        tracing::Span::current().record("customer.id", tracing::field::display(customer.id));
+        Ok(Response::new(customer_to_proto(&customer)))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn get_customer(&self, request: Request<pb::GetCustomerRequest>) -> Result<Response<pb::Customer>, Status> {
+        let mut f = Fields::default();
+        let id = f.customer_id(&request.get_ref().customer_id);
+        check(&f)?;
+        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let customer = self.customers.get(id).await.map_err(status)?;
+        Ok(Response::new(customer_to_proto(&customer)))
+    }
+
+    #[tracing::instrument(skip_all, fields(page_size = request.get_ref().page_size))]
+    async fn list_customers(
+        &self,
+        request: Request<pb::ListCustomersRequest>,
+    ) -> Result<Response<pb::ListCustomersResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let size = page_size(r.page_size, &mut f);
+        let after = if r.page_token.is_empty() {
+            None
+        } else {
+            f.violations.check(
+                "page_token",
+                pactum_domain::CustomerId::parse(&r.page_token).map_err(|_| "is not a token this API returned"),
+            )
+        };
+        check(&f)?;
+        let page = self.customers.list(PageRequest::new(size.unwrap_or(0), after)).await.map_err(status)?;
+        Ok(Response::new(pb::ListCustomersResponse {
+            customers: page.items.iter().map(customer_to_proto).collect(),
+            next_page_token: page.next_after.map(|id| id.to_string()).unwrap_or_default(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn update_primary_contact(
+        &self,
+        request: Request<pb::UpdatePrimaryContactRequest>,
+    ) -> Result<Response<pb::Customer>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.customer_id(&r.customer_id);
+        check(&f)?;
+        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let customer = self.customers.update_primary_contact(id, &r.primary_contact_email).await.map_err(status)?;
+        Ok(Response::new(customer_to_proto(&customer)))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn start_trial(&self, request: Request<pb::StartTrialRequest>) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let customer = f.customer_id(&r.customer_id);
+        let start = f.date("start_date", r.start_date.as_ref());
+        let request_id = RequestId::parse_optional(&r.request_id, &mut f.violations);
+        let trial = NewTrial::parse(start, r.trial_days, &mut f.violations, customer);
+        check(&f)?;
+        let Some(trial) = trial else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.start_trial(trial, request_id).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id, contract.id))]
+    async fn sign_contract(&self, request: Request<pb::SignContractRequest>) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let customer = f.customer_id(&r.customer_id);
+        let start = f.date("start_date", r.start_date.as_ref());
+        let request_id = RequestId::parse_optional(&r.request_id, &mut f.violations);
+        let lines = r
+            .lines
+            .into_iter()
+            .map(|l| RawLine {
+                product_code: l.product_code,
+                quantity: l.quantity,
+                unit_price: wire::money_from_wire(l.unit_price.as_ref()).map_err(|e| e.to_string()),
+            })
+            .collect();
+        let new = NewContract::parse(
+            customer,
+            start,
+            r.term_months,
+            billing_period_from_proto(r.billing_period),
+            payment_method_from_proto(r.payment_method),
+            lines,
+            &r.terms_version,
+            &mut f.violations,
+        );
+        check(&f)?;
+        let Some(new) = new else { return Err(invalid_argument(&f.violations)) };
+        let contract = self.contracts.sign(new, request_id).await.map_err(status)?;
+        tracing::Span::current().record("contract.id", tracing::field::display(contract.id));
+        reply(&contract)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn give_notice(
+        &self,
+        request: Request<pb::GiveNoticeRequest>,
+    ) -> Result<Response<pb::GiveNoticeResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        let party = party_from_proto(r.party, &mut f.violations);
+        let date = f.date("notice_date", r.notice_date.as_ref());
+        check(&f)?;
+        let (Some(id), Some(party), Some(date)) = (id, party, date) else {
+            return Err(invalid_argument(&f.violations));
+        };
+        let (contract, end) = self.contracts.give_notice(id, party, date, r.reason).await.map_err(status)?;
+        Ok(Response::new(pb::GiveNoticeResponse {
+            contract: Some(contract_to_proto(&contract)),
+            effective_end_date: Some(wire::date_to_wire(end)),
+            article: article::NOTICE.to_owned(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn dissolve(&self, request: Request<pb::DissolveRequest>) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        let ground = ground_from_proto(r.ground, &mut f.violations);
+        let date = f.date("effective_date", r.effective_date.as_ref());
+        check(&f)?;
+        let (Some(id), Some(ground), Some(date)) = (id, ground, date) else {
+            return Err(invalid_argument(&f.violations));
+        };
+        reply(&self.contracts.dissolve(id, ground, date).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn suspend(&self, request: Request<pb::SuspendRequest>) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        let announced = f.date("announced_on", r.announced_on.as_ref());
+        let effective = f.date("effective_date", r.effective_date.as_ref());
+        check(&f)?;
+        let (Some(id), Some(announced), Some(effective)) = (id, announced, effective) else {
+            return Err(invalid_argument(&f.violations));
+        };
+        reply(&self.contracts.suspend(id, r.reason, announced, effective).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn resume(&self, request: Request<pb::ResumeRequest>) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        let date = f.date("date", r.date.as_ref());
+        check(&f)?;
+        let (Some(id), Some(date)) = (id, date) else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.resume(id, date).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id, urgent = request.get_ref().urgent))]
+    async fn block_access(&self, request: Request<pb::BlockAccessRequest>) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        check(&f)?;
+        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.block_access(id, r.reason, r.urgent).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn unblock_access(
+        &self,
+        request: Request<pb::UnblockAccessRequest>,
+    ) -> Result<Response<pb::Contract>, Status> {
+        let mut f = Fields::default();
+        let id = f.contract_id(&request.get_ref().contract_id);
+        check(&f)?;
+        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.unblock_access(id).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn declare_force_majeure(
+        &self,
+        request: Request<pb::DeclareForceMajeureRequest>,
+    ) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        let started = f.date("started_on", r.started_on.as_ref());
+        check(&f)?;
+        let (Some(id), Some(started)) = (id, started) else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.declare_force_majeure(id, started).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn end_force_majeure(
+        &self,
+        request: Request<pb::EndForceMajeureRequest>,
+    ) -> Result<Response<pb::Contract>, Status> {
+        let mut f = Fields::default();
+        let id = f.contract_id(&request.get_ref().contract_id);
+        check(&f)?;
+        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.end_force_majeure(id).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn terminate_for_force_majeure(
+        &self,
+        request: Request<pb::TerminateForForceMajeureRequest>,
+    ) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        let date = f.date("date", r.date.as_ref());
+        check(&f)?;
+        let (Some(id), Some(date)) = (id, date) else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.terminate_for_force_majeure(id, date).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn run_renewals(
+        &self,
+        request: Request<pb::RunRenewalsRequest>,
+    ) -> Result<Response<pb::RunRenewalsResponse>, Status> {
+        let mut f = Fields::default();
+        let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
+        check(&f)?;
+        let Some(as_of) = as_of else { return Err(invalid_argument(&f.violations)) };
+        let counts = self.contracts.run_renewals(as_of).await.map_err(status)?;
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        Ok(Response::new(pb::RunRenewalsResponse {
+            renewed: n(counts.renewed),
+            terminated: n(counts.terminated),
+            trials_expired: n(counts.trials_expired),
+            suspensions_effective: n(counts.suspensions_effective),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn get_contract(&self, request: Request<pb::GetContractRequest>) -> Result<Response<pb::Contract>, Status> {
+        let mut f = Fields::default();
+        let id = f.contract_id(&request.get_ref().contract_id);
+        check(&f)?;
+        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.contracts.get(id).await.map_err(status)?)
+    }
+
+    #[tracing::instrument(skip_all, fields(page_size = request.get_ref().page_size))]
+    async fn list_contracts(
+        &self,
+        request: Request<pb::ListContractsRequest>,
+    ) -> Result<Response<pb::ListContractsResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let customer = if r.customer_id.is_empty() { None } else { f.customer_id(&r.customer_id) };
+        let state = status_from_proto(r.status, &mut f.violations);
+        let size = page_size(r.page_size, &mut f);
+        let after = if r.page_token.is_empty() {
+            None
+        } else {
+            f.violations.check(
+                "page_token",
+                pactum_domain::ContractId::parse(&r.page_token).map_err(|_| "is not a token this API returned"),
+            )
+        };
+        check(&f)?;
+        let page =
+            self.contracts.list(customer, state, PageRequest::new(size.unwrap_or(0), after)).await.map_err(status)?;
+        Ok(Response::new(pb::ListContractsResponse {
+            contracts: page.items.iter().map(contract_to_proto).collect(),
+            next_page_token: page.next_after.map(|id| id.to_string()).unwrap_or_default(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(terms.version = %request.get_ref().version))]
+    async fn publish_terms(
+        &self,
+        request: Request<pb::PublishTermsRequest>,
+    ) -> Result<Response<pb::TermsVersion>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let published = f.date("published_on", r.published_on.as_ref());
+        let effective = f.date("effective_date", r.effective_date.as_ref());
+        let terms =
+            TermsVersion::publish(&r.version, published, effective, r.materially_worse, &r.summary, f.violations)
+                .map_err(status)?;
+        let terms = self.terms.publish(terms).await.map_err(status)?;
+        Ok(Response::new(terms_to_proto(&terms)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_terms(
+        &self,
+        _request: Request<pb::ListTermsRequest>,
+    ) -> Result<Response<pb::ListTermsResponse>, Status> {
+        let terms = self.terms.list().await.map_err(status)?;
+        Ok(Response::new(pb::ListTermsResponse { terms: terms.iter().map(terms_to_proto).collect() }))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id, terms.version = %request.get_ref().version))]
+    async fn accept_terms(
+        &self,
+        request: Request<pb::AcceptTermsRequest>,
+    ) -> Result<Response<pb::TermsAcceptance>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let customer = f.customer_id(&r.customer_id);
+        let accepted_at = wire::timestamp_from_wire(r.accepted_at.as_ref());
+        let acceptance =
+            TermsAcceptance::parse(customer, &r.version, accepted_at, &r.accepted_by, &r.ip_address, f.violations)
+                .map_err(status)?;
+        let acceptance = self.terms.accept(acceptance).await.map_err(status)?;
+        Ok(Response::new(acceptance_to_proto(&acceptance)))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn list_terms_acceptances(
+        &self,
+        request: Request<pb::ListTermsAcceptancesRequest>,
+    ) -> Result<Response<pb::ListTermsAcceptancesResponse>, Status> {
+        let mut f = Fields::default();
+        let customer = f.customer_id(&request.get_ref().customer_id);
+        check(&f)?;
+        let Some(customer) = customer else { return Err(invalid_argument(&f.violations)) };
+        let acceptances = self.terms.acceptances(customer).await.map_err(status)?;
+        Ok(Response::new(pb::ListTermsAcceptancesResponse {
+            acceptances: acceptances.iter().map(acceptance_to_proto).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id, terms.version = %request.get_ref().version))]
+    async fn terminate_for_terms_change(
+        &self,
+        request: Request<pb::TerminateForTermsChangeRequest>,
+    ) -> Result<Response<pb::Contract>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.contract_id(&r.contract_id);
+        let date = f.date("notice_date", r.notice_date.as_ref());
+        if r.version.trim().is_empty() {
+            f.violations.add("version", "is required");
+        }
+        check(&f)?;
+        let (Some(id), Some(date)) = (id, date) else { return Err(invalid_argument(&f.violations)) };
+        reply(&self.terms.terminate_for_terms_change(id, r.version.trim(), date).await.map_err(status)?)
+    }
+}
