@@ -86,3 +86,81 @@ impl TestApp {
         self.service.stop().await
     }
 }
+
+pub fn date(y: i32, m: i32, d: i32) -> Option<pactum_proto::google::r#type::Date> {
+    Some(pactum_proto::google::r#type::Date { year: y, month: m, day: d })
+}
+
+pub fn eur(cents: i64) -> Option<pactum_proto::google::r#type::Money> {
+    Some(pactum_proto::google::r#type::Money {
+        currency_code: "EUR".into(),
+        units: cents / 100,
+        nanos: i32::try_from(cents % 100).unwrap() * 10_000_000,
+    })
+}
+
+impl TestApp {
+    pub async fn customer(&self) -> String {
+        self.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "").await.unwrap().customer_id
+    }
+
+    pub async fn publish_terms(
+        &self,
+        version: &str,
+        published: (i32, i32, i32),
+        effective: (i32, i32, i32),
+        worse: bool,
+    ) -> Result<pb::TermsVersion, tonic::Status> {
+        self.client
+            .clone()
+            .publish_terms(pb::PublishTermsRequest {
+                version: version.into(),
+                published_on: date(published.0, published.1, published.2),
+                effective_date: date(effective.0, effective.1, effective.2),
+                materially_worse: worse,
+                summary: "what changes".into(),
+            })
+            .await
+            .map(tonic::Response::into_inner)
+    }
+
+    pub fn sign_request(&self, customer_id: &str, start: (i32, i32, i32), term_months: i32) -> pb::SignContractRequest {
+        pb::SignContractRequest {
+            customer_id: customer_id.into(),
+            start_date: date(start.0, start.1, start.2),
+            term_months,
+            billing_period: pb::BillingPeriod::Monthly.into(),
+            payment_method: pb::PaymentMethod::DirectDebit.into(),
+            lines: vec![pb::ContractLine { product_code: "SEAT".into(), quantity: 3, unit_price: eur(1500) }],
+            terms_version: "2026-01".into(),
+            request_id: String::new(),
+        }
+    }
+
+    /// A customer with a signed agreement under published terms `2026-01`.
+    pub async fn signed(&self, start: (i32, i32, i32), term_months: i32) -> pb::Contract {
+        let _ = self.publish_terms("2026-01", (2025, 1, 1), (2025, 2, 1), false).await;
+        let customer = self.customer().await;
+        self.client.clone().sign_contract(self.sign_request(&customer, start, term_months)).await.unwrap().into_inner()
+    }
+
+    pub async fn contract(&self, id: &str) -> pb::Contract {
+        self.client.clone().get_contract(pb::GetContractRequest { contract_id: id.into() }).await.unwrap().into_inner()
+    }
+
+    pub async fn run_renewals(&self, as_of: (i32, i32, i32)) -> pb::RunRenewalsResponse {
+        self.client
+            .clone()
+            .run_renewals(pb::RunRenewalsRequest { as_of: date(as_of.0, as_of.1, as_of.2) })
+            .await
+            .unwrap()
+            .into_inner()
+    }
+}
+
+/// The `article` of a refusal's ErrorInfo.
+pub fn article_of(status: &tonic::Status) -> String {
+    use tonic_types::StatusExt;
+    assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}");
+    status.get_details_error_info().and_then(|i| i.metadata.get("article").cloned()).unwrap_or_default()
+}

@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod contracts;
 mod customers;
+mod events;
 mod grpc_surface;
 mod helpers;
 mod outbox;
+mod terms;
