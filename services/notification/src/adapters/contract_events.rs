@@ -27,6 +27,11 @@ impl Handler for ContractEvents {
             let created: pb::CustomerCreated = event.decode()?;
             let contact = contact_of(created.customer.as_ref(), event)?;
             postgres::upsert_contact(tx, &contact).await?;
+        } else if event.event_type == catalogue::CUSTOMER_CONTACT_CHANGED.subject {
+            // Art. 14.20: notices go to the new address from now on.
+            let changed: pb::CustomerContactChanged = event.decode()?;
+            let contact = contact_of(changed.customer.as_ref(), event)?;
+            postgres::upsert_contact(tx, &contact).await?;
         } else {
             // Recorded in the inbox and acknowledged: later issues give these a meaning here.
             tracing::debug!(event.r#type = %event.event_type, "event not used by notification");

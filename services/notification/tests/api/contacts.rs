@@ -94,3 +94,22 @@ async fn health_reports_serving_and_reflection_lists_the_service() {
     let services = reflected_services(app.channel.clone()).await;
     assert!(services.contains(&"pactum.notification.v1.NotificationService".to_owned()), "{services:?}");
 }
+
+#[tokio::test]
+async fn a_changed_primary_contact_replaces_the_old_one() {
+    let app = spawn_app().await;
+    let created = CustomerCreatedEvent::new("Acme B.V.", "old@acme.nl");
+    app.publish(&created, 0).await;
+    let changed = created.contact_changed("new@acme.nl");
+    app.publish_as(
+        &changed,
+        "pactum.contracts.customer.contact_changed",
+        "pactum.contracts.v1.CustomerContactChanged",
+        0,
+    )
+    .await;
+    app.consumer_settled().await;
+    let contact = app.contact(&created.customer_id).await.unwrap();
+    assert_eq!(contact.primary_contact_email, "new@acme.nl");
+    assert_eq!(contact.source_event_id, changed.id.to_string());
+}

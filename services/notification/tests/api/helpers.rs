@@ -40,7 +40,29 @@ pub struct CustomerCreatedEvent {
 
 impl CustomerCreatedEvent {
     pub fn new(name: &str, email: &str) -> Self {
-        let customer_id = pactum_domain::CustomerId::new().to_string();
+        Self::for_customer(&pactum_domain::CustomerId::new().to_string(), name, email)
+    }
+
+    /// A `customer.contact_changed` for the same customer, with a new address.
+    pub fn contact_changed(&self, email: &str) -> Self {
+        let customer = contracts::Customer {
+            customer_id: self.customer_id.clone(),
+            name: "Acme B.V.".to_owned(),
+            kvk_number: "12345678".to_owned(),
+            primary_contact_email: email.to_owned(),
+            created_at: None,
+        };
+        let payload = contracts::CustomerContactChanged {
+            customer: Some(customer),
+            previous_primary_contact_email: String::new(),
+            article: "14.20".to_owned(),
+        }
+        .encode_to_vec();
+        Self { id: Uuid::now_v7(), customer_id: self.customer_id.clone(), payload }
+    }
+
+    pub fn for_customer(customer_id: &str, name: &str, email: &str) -> Self {
+        let customer_id = customer_id.to_owned();
         let customer = contracts::Customer {
             customer_id: customer_id.clone(),
             name: name.to_owned(),
@@ -58,15 +80,20 @@ impl TestApp {
     /// Publishes `event` on the contracts stream. `copy` varies the JetStream message id, so the
     /// same event can be delivered again, as after a producer retry outside the duplicate window.
     pub async fn publish(&self, event: &CustomerCreatedEvent, copy: u32) {
+        self.publish_as(event, "pactum.contracts.customer.created", "pactum.contracts.v1.CustomerCreated", copy).await;
+    }
+
+    /// Publishes `event`'s payload under another event type.
+    pub async fn publish_as(&self, event: &CustomerCreatedEvent, event_type: &str, data_schema: &str, copy: u32) {
         let js = jetstream::new(self.nats.client().await);
         js.get_or_create_stream(pactum_bus::stream::service_stream("contracts")).await.unwrap();
         let mut headers = event::headers(
             event.id,
-            "pactum.contracts.customer.created",
+            event_type,
             "/pactum/contracts",
             &event.customer_id,
             chrono::Utc::now(),
-            "pactum.contracts.v1.CustomerCreated",
+            data_schema,
             &[],
         );
         headers.insert(event::header::MSG_ID, format!("{}-{copy}", event.id).as_str());
