@@ -7,7 +7,13 @@
 //! rules of the terms, writes the outbox event with the whole contract, all in one transaction
 //! per batch.
 
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::float_arithmetic, clippy::cast_precision_loss)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::float_arithmetic,
+    clippy::cast_precision_loss
+)]
 
 use std::time::{Duration, Instant};
 
@@ -46,7 +52,10 @@ async fn main() {
     let as_of = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
 
     // The floor: the same rows moved to their next term by plain batched UPDATEs, nothing else.
-    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT contract_id FROM contracts.contracts ORDER BY contract_id").fetch_all(&pool).await.unwrap();
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT contract_id FROM contracts.contracts ORDER BY contract_id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     let started = Instant::now();
     for batch in ids.chunks(RENEWAL_BATCH as usize) {
         sqlx::query(
@@ -73,7 +82,11 @@ async fn main() {
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
     let ratio = rate(ours) / rate(floor);
     println!("contracts: {n}");
-    println!("RunRenewals:             {:>8.2} s  {:>10.0} renewed/s (with outbox events)", ours.as_secs_f64(), rate(ours));
+    println!(
+        "RunRenewals:             {:>8.2} s  {:>10.0} renewed/s (with outbox events)",
+        ours.as_secs_f64(),
+        rate(ours)
+    );
     println!("floor (batched UPDATE):  {:>8.2} s  {:>10.0} rows/s", floor.as_secs_f64(), rate(floor));
     println!("ratio:                   {:>8.1} %  (bar: at least {:.0} %)", ratio * 100.0, BAR * 100.0);
     pool.close().await;

@@ -240,6 +240,29 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
         .unwrap_err();
     assert_eq!(article_of(&too_soon), "11.2");
     client.end_force_majeure(pb::EndForceMajeureRequest { contract_id: id() }).await.unwrap();
+    let no_longer = client
+        .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest { contract_id: id(), date: date(2026, 8, 1) })
+        .await
+        .unwrap_err();
+    assert_eq!(article_of(&no_longer), "11.2", "force majeure that ended allows no termination");
+
+    let other = app.signed((2026, 1, 1), 12).await;
+    client
+        .declare_force_majeure(pb::DeclareForceMajeureRequest {
+            contract_id: other.contract_id.clone(),
+            started_on: date(2026, 5, 1),
+        })
+        .await
+        .unwrap();
+    let ended = client
+        .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest {
+            contract_id: other.contract_id.clone(),
+            date: date(2026, 7, 1),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((ended.status(), ended.end_date), (pb::ContractStatus::Terminated, date(2026, 7, 1)), "61 days");
 
     let dissolved = client
         .dissolve(pb::DissolveRequest {
