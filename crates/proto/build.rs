@@ -12,6 +12,7 @@ const PROTOS: &[&str] = &[
     "pactum/contracts/v1/contracts.proto",
     "pactum/contracts/v1/events.proto",
     "pactum/billing/v1/billing.proto",
+    "pactum/billing/v1/events.proto",
     "pactum/privacy/v1/privacy.proto",
     "pactum/notification/v1/notification.proto",
 ];

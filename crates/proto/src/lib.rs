@@ -63,4 +63,21 @@ pub mod catalogue {
         pub const TERMS_ACCEPTED: Entry =
             Entry { subject: "pactum.contracts.terms.accepted", data_schema: "pactum.contracts.v1.TermsAccepted" };
     }
+
+    pub mod billing {
+        use super::Entry;
+
+        const fn invoice(subject: &'static str) -> Entry {
+            Entry { subject, data_schema: "pactum.billing.v1.InvoiceChanged" }
+        }
+
+        pub const INVOICE_ISSUED: Entry = invoice("pactum.billing.invoice.issued");
+        pub const INVOICE_DISPUTED: Entry = invoice("pactum.billing.invoice.disputed");
+        pub const INVOICE_DISPUTE_RESOLVED: Entry = invoice("pactum.billing.invoice.dispute_resolved");
+        pub const CREDIT_NOTE_ISSUED: Entry = invoice("pactum.billing.credit_note.issued");
+        pub const PRICES_CHANGE_ANNOUNCED: Entry = Entry {
+            subject: "pactum.billing.prices.change_announced",
+            data_schema: "pactum.billing.v1.PriceChangeAnnounced",
+        };
+    }
 }

@@ -77,6 +77,8 @@ pub struct TestNats {
     pub port: u16,
     store: PathBuf,
     child: Option<Child>,
+    /// A handle on a server another `TestNats` runs: it neither stops nor cleans it.
+    borrowed: bool,
 }
 
 impl TestNats {
@@ -89,7 +91,12 @@ impl TestNats {
     /// Reserves a port and a store directory but starts nothing yet: "NATS is down".
     pub fn not_started() -> Self {
         let store = std::env::temp_dir().join(format!("pactum-nats-{}", uuid::Uuid::new_v4().simple()));
-        Self { port: free_port(), store, child: None }
+        Self { port: free_port(), store, child: None, borrowed: false }
+    }
+
+    /// Another handle on this server, for a second service under test on the same NATS.
+    pub fn share(&self) -> Self {
+        Self { port: self.port, store: self.store.clone(), child: None, borrowed: true }
     }
 
     pub fn url(&self) -> String {
@@ -143,6 +150,9 @@ impl TestNats {
 
 impl Drop for TestNats {
     fn drop(&mut self) {
+        if self.borrowed {
+            return;
+        }
         self.stop();
         let _ = std::fs::remove_dir_all(&self.store);
     }

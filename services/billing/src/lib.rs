@@ -1,8 +1,11 @@
-//! The billing service: invoicing, payments and collections (art. 8, 10).
+//! The billing service: invoicing in advance with Dutch VAT and gapless numbers, disputes,
+//! price changes, credits and the liability cap (art. 8, 10.1).
 //!
-//! It starts, migrates its own schema, runs its outbox relay and serves health, reflection and
-//! `pactum.billing.v1.BillingService`, whose RPCs arrive with the billing issues.
+//! Layers point inward: [`adapters`] (gRPC, PostgreSQL, the contracts events) →
+//! [`application`] → [`domain`] (no gRPC, no SQL).
 
 pub mod adapters;
+pub mod application;
 pub mod config;
+pub mod domain;
 pub mod startup;

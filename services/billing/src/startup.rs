@@ -4,7 +4,15 @@ use pactum_host::{ServiceHost, Wiring};
 use pactum_proto::pactum::billing::v1::billing_service_server::{BillingServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
-use crate::{adapters::grpc::BillingGrpc, config::Config};
+use std::sync::Arc;
+
+use pactum_bus::{Consumer, Outbox};
+
+use crate::{
+    adapters::{contract_events, grpc::BillingGrpc, postgres::PgInvoices},
+    application::invoicing::Invoicing,
+    config::Config,
+};
 
 /// The schema that holds every table of this service.
 pub const SCHEMA: &str = "billing";
@@ -25,9 +33,17 @@ impl pactum_host::Service for Billing {
         &MIGRATOR
     }
 
-    fn wire(_host: &mut ServiceHost, _config: &Config) -> Wiring {
+    fn wire(host: &mut ServiceHost, _config: &Config) -> Wiring {
+        let consumer = Consumer::new(
+            host.pool().clone(),
+            host.jetstream(),
+            contract_events::SPEC,
+            contract_events::ContractEvents,
+        );
+        host.spawn_background(|shutdown| consumer.run(shutdown));
+        let invoicing = Arc::new(Invoicing::new(PgInvoices::new(host.pool().clone(), Outbox::new(SCHEMA))));
         Wiring {
-            routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc)),
+            routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc::new(invoicing))),
             service_names: vec![SERVICE_NAME],
         }
     }

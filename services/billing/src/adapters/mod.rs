@@ -1,1 +1,6 @@
+//! The outer layer: gRPC in, the contracts events in, PostgreSQL and the outbox out.
+
+pub mod contract_events;
+pub mod events;
 pub mod grpc;
+pub mod postgres;

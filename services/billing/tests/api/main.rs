@@ -1,31 +1,7 @@
-//! The billing service's integration tests, on a database and NATS server of their own.
+//! The billing service's integration tests, each on databases and a NATS server of their own.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::time::Duration;
-
-use pactum_billing::{config::Config, startup::Billing};
-use pactum_testkit::{
-    TestNats,
-    grpc::{health, reflected_services},
-};
-use tonic_health::pb::health_check_response::ServingStatus;
-
-#[tokio::test]
-async fn starts_migrates_serves_health_and_reflection_and_drains() {
-    let app = pactum_testkit::spawn::<Billing>(TestNats::start().await, |service| Config { service }).await;
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'billing' ORDER BY 1",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(tables, ["_sqlx_migrations", "inbox", "outbox"], "its own schema, its own migration history");
-
-    assert_eq!(health(app.channel.clone(), "").await, Some(ServingStatus::Serving));
-    assert_eq!(health(app.channel.clone(), "pactum.billing.v1.BillingService").await, Some(ServingStatus::Serving));
-    let services = reflected_services(app.channel.clone()).await;
-    assert!(services.contains(&"pactum.billing.v1.BillingService".to_owned()), "{services:?}");
-
-    tokio::time::timeout(Duration::from_secs(10), app.stop()).await.expect("drains within the grace period").unwrap();
-}
+mod helpers;
+mod invoicing;
+mod surface;

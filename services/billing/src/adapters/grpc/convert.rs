@@ -1,0 +1,96 @@
+//! Proto ↔ domain for the billing API and its events.
+
+use pactum_platform::wire;
+use pactum_proto::pactum::billing::v1 as pb;
+
+use crate::domain::{
+    contract::PaymentMethod,
+    invoice::{Invoice, Kind, Status},
+    price_change::{PriceChange, PriceChangeKind},
+};
+
+pub fn status_to_proto(status: Status) -> pb::InvoiceStatus {
+    match status {
+        Status::Open => pb::InvoiceStatus::Open,
+        Status::Paid => pb::InvoiceStatus::Paid,
+        Status::Disputed => pb::InvoiceStatus::Disputed,
+        Status::Credited => pb::InvoiceStatus::Credited,
+    }
+}
+
+pub fn status_from_proto(value: i32) -> Result<Option<Status>, String> {
+    match pb::InvoiceStatus::try_from(value) {
+        Ok(pb::InvoiceStatus::Unspecified) => Ok(None),
+        Ok(s) => Ok(Status::ALL.into_iter().find(|d| status_to_proto(*d) == s)),
+        Err(_) => Err(format!("{value} is not an InvoiceStatus")),
+    }
+}
+
+pub fn kind_from_proto(value: i32) -> Option<PriceChangeKind> {
+    match pb::PriceChangeKind::try_from(value).ok()? {
+        pb::PriceChangeKind::Indexation => Some(PriceChangeKind::Indexation),
+        pb::PriceChangeKind::Change => Some(PriceChangeKind::Change),
+        pb::PriceChangeKind::Unspecified => None,
+    }
+}
+
+pub fn invoice_to_proto(i: &Invoice) -> pb::Invoice {
+    pb::Invoice {
+        invoice_id: i.id.to_string(),
+        invoice_number: i.number.as_str().to_owned(),
+        kind: match i.kind {
+            Kind::Invoice => pb::InvoiceKind::Invoice,
+            Kind::CreditNote => pb::InvoiceKind::CreditNote,
+        }
+        .into(),
+        customer_id: i.buyer.customer_id.to_string(),
+        contract_id: i.contract_id.map(|c| c.to_string()).unwrap_or_default(),
+        issue_date: Some(wire::date_to_wire(i.issue_date)),
+        due_date: Some(wire::date_to_wire(i.due_date)),
+        dispute_deadline: Some(wire::date_to_wire(i.dispute_deadline)),
+        period_start: i.period.map(|p| wire::date_to_wire(p.first())),
+        period_end: i.period.map(|p| wire::date_to_wire(p.last())),
+        lines: i
+            .lines
+            .iter()
+            .map(|l| pb::InvoiceLine {
+                description: l.description.clone(),
+                quantity: l.quantity,
+                unit_price: Some(wire::money_to_wire(l.unit_price)),
+                amount: Some(wire::money_to_wire(l.amount)),
+            })
+            .collect(),
+        subtotal: Some(wire::money_to_wire(i.subtotal)),
+        vat_rate_percent: i.vat_percent.to_string(),
+        vat_amount: Some(wire::money_to_wire(i.vat)),
+        total: Some(wire::money_to_wire(i.total)),
+        status: status_to_proto(i.status).into(),
+        payment_method: match i.payment_method {
+            None => pb::PaymentMethod::Unspecified,
+            Some(PaymentMethod::DirectDebit) => pb::PaymentMethod::DirectDebit,
+            Some(PaymentMethod::BankTransfer) => pb::PaymentMethod::BankTransfer,
+        }
+        .into(),
+        amount_paid: Some(wire::money_to_wire(i.amount_paid)),
+        credited_invoice_id: i.credited_invoice_id.map(|c| c.to_string()).unwrap_or_default(),
+        customer_name: i.buyer.name.clone(),
+        customer_kvk_number: i.buyer.kvk_number.clone(),
+        article: i.article.to_owned(),
+    }
+}
+
+pub fn price_change_to_proto(c: &PriceChange) -> pb::PriceChange {
+    pb::PriceChange {
+        price_change_id: c.id.to_string(),
+        kind: match c.kind {
+            PriceChangeKind::Indexation => pb::PriceChangeKind::Indexation,
+            PriceChangeKind::Change => pb::PriceChangeKind::Change,
+        }
+        .into(),
+        announced_on: Some(wire::date_to_wire(c.announced_on)),
+        effective_date: Some(wire::date_to_wire(c.effective_date)),
+        percent: c.percent.to_string(),
+        reason: c.reason.clone(),
+        article: crate::domain::article::PRICE_CHANGES.to_owned(),
+    }
+}

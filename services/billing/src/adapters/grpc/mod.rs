@@ -1,0 +1,272 @@
+//! `pactum.billing.v1.BillingService`.
+
+pub mod convert;
+
+use std::sync::Arc;
+
+use pactum_domain::{ContractId, CustomerId, Violations, calendar::CivilPeriod};
+use pactum_platform::{
+    status::{Failure, ServiceError, invalid_argument, to_status},
+    wire,
+};
+use pactum_proto::pactum::billing::v1::{self as pb, billing_service_server::BillingService};
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use self::convert::{invoice_to_proto, kind_from_proto, price_change_to_proto, status_from_proto};
+use crate::{
+    application::{
+        InvoiceStore,
+        invoicing::{Invoicing, LIABILITY_ARTICLE},
+    },
+    domain::{BillingError, percent::Percent},
+};
+
+pub const SERVICE: &str = "billing";
+
+impl ServiceError for BillingError {
+    fn failure(&self) -> Failure<'_> {
+        match self {
+            Self::Invalid(violations) => Failure::InvalidArgument(violations),
+            Self::NotFound { resource, id } => Failure::NotFound { resource, id: id.clone() },
+            Self::Refused { article, reason, message } => {
+                Failure::Refused { article, reason, message: message.clone() }
+            }
+            Self::RequestIdReused => {
+                Failure::Conflict { message: "request_id was already used for a different request".to_owned() }
+            }
+            Self::Storage(_) => Failure::Internal,
+        }
+    }
+}
+
+fn status(error: BillingError) -> Status {
+    to_status(SERVICE, &error)
+}
+
+/// Fields of a request, every bad one reported.
+#[derive(Debug, Default)]
+struct Fields(Violations);
+
+impl Fields {
+    fn uuid(&mut self, field: &str, raw: &str) -> Option<Uuid> {
+        self.0.check(field, Uuid::try_parse(raw.trim()).map_err(|_| "is not a valid id"))
+    }
+
+    fn date(&mut self, field: &str, date: Option<&pactum_proto::google::r#type::Date>) -> Option<chrono::NaiveDate> {
+        self.0.check(field, wire::date_from_wire(date))
+    }
+
+    fn percent(&mut self, raw: &str) -> Option<Percent> {
+        self.0.check("percent", Percent::parse(raw))
+    }
+
+    fn done(self) -> Result<(), Status> {
+        if self.0.is_empty() { Ok(()) } else { Err(invalid_argument(&self.0)) }
+    }
+}
+
+/// Returns `Ok(Some(values))` only when every field parsed.
+macro_rules! all {
+    ($f:expr, $($v:ident),+) => {{
+        let fields = $f;
+        fields.done()?;
+        match ($($v,)+) {
+            ($(Some($v),)+) => ($($v,)+),
+            #[allow(unreachable_patterns)]
+            _ => return Err(Status::invalid_argument("invalid request")),
+        }
+    }};
+}
+
+#[derive(Debug)]
+pub struct BillingGrpc<S> {
+    invoicing: Arc<Invoicing<S>>,
+}
+
+impl<S> BillingGrpc<S> {
+    pub fn new(invoicing: Arc<Invoicing<S>>) -> Self {
+        Self { invoicing }
+    }
+}
+
+fn request_id(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+#[tonic::async_trait]
+impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
+    #[tracing::instrument(skip_all)]
+    async fn run_billing(
+        &self,
+        request: Request<pb::RunBillingRequest>,
+    ) -> Result<Response<pb::RunBillingResponse>, Status> {
+        let mut f = Fields::default();
+        let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
+        let (as_of,) = all!(f, as_of);
+        let issued = self.invoicing.run_billing(as_of).await.map_err(status)?;
+        Ok(Response::new(pb::RunBillingResponse { invoices_issued: i64::try_from(issued).unwrap_or(i64::MAX) }))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
+    async fn get_invoice(&self, request: Request<pb::GetInvoiceRequest>) -> Result<Response<pb::Invoice>, Status> {
+        let mut f = Fields::default();
+        let id = f.uuid("invoice_id", &request.get_ref().invoice_id);
+        let (id,) = all!(f, id);
+        Ok(Response::new(invoice_to_proto(&self.invoicing.get(id).await.map_err(status)?)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn list_invoices(
+        &self,
+        request: Request<pb::ListInvoicesRequest>,
+    ) -> Result<Response<pb::ListInvoicesResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let customer =
+            if r.customer_id.is_empty() { None } else { f.0.check("customer_id", CustomerId::parse(&r.customer_id)) };
+        let state = f.0.check("status", status_from_proto(r.status)).flatten();
+        let size = f.0.check("page_size", u32::try_from(r.page_size).map_err(|_| "must not be negative"));
+        let after = if r.page_token.is_empty() { None } else { f.uuid("page_token", &r.page_token) };
+        f.done()?;
+        let size = match size.unwrap_or(0) {
+            0 => 50,
+            s => s.min(500),
+        };
+        let (invoices, next) = self.invoicing.list(customer, state, size, after).await.map_err(status)?;
+        Ok(Response::new(pb::ListInvoicesResponse {
+            invoices: invoices.iter().map(invoice_to_proto).collect(),
+            next_page_token: next.map(|id| id.to_string()).unwrap_or_default(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
+    async fn dispute_invoice(
+        &self,
+        request: Request<pb::DisputeInvoiceRequest>,
+    ) -> Result<Response<pb::Invoice>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.uuid("invoice_id", &r.invoice_id);
+        let on = f.date("disputed_on", r.disputed_on.as_ref());
+        let (id, on) = all!(f, id, on);
+        Ok(Response::new(invoice_to_proto(&self.invoicing.dispute(id, on, r.reason).await.map_err(status)?)))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
+    async fn resolve_dispute(
+        &self,
+        request: Request<pb::ResolveDisputeRequest>,
+    ) -> Result<Response<pb::ResolveDisputeResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.uuid("invoice_id", &r.invoice_id);
+        let on = f.date("resolved_on", r.resolved_on.as_ref());
+        let upheld = match pb::DisputeOutcome::try_from(r.outcome) {
+            Ok(pb::DisputeOutcome::Upheld) => Some(true),
+            Ok(pb::DisputeOutcome::Rejected) => Some(false),
+            _ => {
+                f.0.add("outcome", "is required: UPHELD or REJECTED");
+                None
+            }
+        };
+        let (id, on, upheld) = all!(f, id, on, upheld);
+        let (invoice, credit) = self.invoicing.resolve_dispute(id, upheld, on).await.map_err(status)?;
+        Ok(Response::new(pb::ResolveDisputeResponse {
+            invoice: Some(invoice_to_proto(&invoice)),
+            credit_note: credit.as_ref().map(invoice_to_proto),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn invoice_extra_work(
+        &self,
+        request: Request<pb::InvoiceExtraWorkRequest>,
+    ) -> Result<Response<pb::Invoice>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let customer = f.0.check("customer_id", CustomerId::parse(&r.customer_id));
+        let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
+        let on = f.date("ordered_on", r.ordered_on.as_ref());
+        let (customer, amount, on) = all!(f, customer, amount, on);
+        let invoice = self
+            .invoicing
+            .invoice_extra_work(customer, &r.description, amount, on, request_id(&r.request_id))
+            .await
+            .map_err(status)?;
+        Ok(Response::new(invoice_to_proto(&invoice)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_prices(
+        &self,
+        request: Request<pb::ChangePricesRequest>,
+    ) -> Result<Response<pb::PriceChange>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let kind = kind_from_proto(r.kind);
+        if kind.is_none() {
+            f.0.add("kind", "is required: INDEXATION or CHANGE");
+        }
+        let announced = f.date("announced_on", r.announced_on.as_ref());
+        let effective = f.date("effective_date", r.effective_date.as_ref());
+        let percent = f.percent(&r.percent);
+        let (kind, announced, effective, percent) = all!(f, kind, announced, effective, percent);
+        let change = self
+            .invoicing
+            .change_prices(kind, announced, effective, percent, r.reason, request_id(&r.request_id))
+            .await
+            .map_err(status)?;
+        Ok(Response::new(price_change_to_proto(&change)))
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn credit_reduced_availability(
+        &self,
+        request: Request<pb::CreditReducedAvailabilityRequest>,
+    ) -> Result<Response<pb::CreditReducedAvailabilityResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let contract = f.0.check("contract_id", ContractId::parse(&r.contract_id));
+        let start = f.date("period_start", r.period_start.as_ref());
+        let end = f.date("period_end", r.period_end.as_ref());
+        let issue = f.date("issue_date", r.issue_date.as_ref());
+        let percent = f.percent(&r.percent);
+        let period = match (start, end) {
+            (Some(s), Some(e)) => CivilPeriod::new(s, e).or_else(|| {
+                f.0.add("period_end", "must not be before period_start");
+                None
+            }),
+            _ => None,
+        };
+        let (contract, period, issue, percent) = all!(f, contract, period, issue, percent);
+        let notes = self
+            .invoicing
+            .credit_reduced_availability(contract, period, percent, r.reason, issue)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::CreditReducedAvailabilityResponse {
+            credit_notes: notes.iter().map(invoice_to_proto).collect(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
+    async fn get_liability_cap(
+        &self,
+        request: Request<pb::GetLiabilityCapRequest>,
+    ) -> Result<Response<pb::LiabilityCap>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let contract = f.0.check("contract_id", ContractId::parse(&r.contract_id));
+        let as_of = f.date("as_of", r.as_of.as_ref());
+        let (contract, as_of) = all!(f, contract, as_of);
+        let cap = self.invoicing.liability_cap(contract, as_of).await.map_err(status)?;
+        Ok(Response::new(pb::LiabilityCap {
+            fees_last_12_months: Some(wire::money_to_wire(cap.fees_last_12_months)),
+            maximum: Some(wire::money_to_wire(cap.maximum)),
+            cap: Some(wire::money_to_wire(cap.cap)),
+            article: LIABILITY_ARTICLE.to_owned(),
+        }))
+    }
+}

@@ -1,0 +1,550 @@
+//! Billing's tables in PostgreSQL (schema `billing`). Invoice numbers are taken from the
+//! per-year sequence row in the transaction that stores the invoices, as one block: runs in
+//! parallel queue on that row, so numbers are gapless and increase in commit order.
+
+use chrono::NaiveDate;
+use pactum_bus::Outbox;
+use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::events;
+use crate::{
+    application::{InvoiceChange, InvoiceStore},
+    domain::{
+        BillingError, StorageError, article,
+        contract::{BillableContract, BillingPeriod, ContractLine, PaymentMethod},
+        invoice::{self, Buyer, Draft, Invoice, InvoiceLine, InvoiceNumber, Kind, Status},
+        percent::Percent,
+        price_change::{PriceChange, PriceChangeKind},
+    },
+};
+
+#[derive(Debug, Clone)]
+pub struct PgInvoices {
+    pool: PgPool,
+    outbox: Outbox,
+}
+
+impl PgInvoices {
+    pub fn new(pool: PgPool, outbox: Outbox) -> Self {
+        Self { pool, outbox }
+    }
+}
+
+fn failed(error: sqlx::Error) -> BillingError {
+    BillingError::Storage(StorageError::new(error))
+}
+
+fn corrupt(what: String) -> BillingError {
+    BillingError::Storage(StorageError::new(std::io::Error::other(format!("stored data is invalid: {what}"))))
+}
+
+struct InvoiceRow {
+    invoice_id: Uuid,
+    invoice_number: String,
+    kind: String,
+    customer_id: Uuid,
+    contract_id: Option<Uuid>,
+    issue_date: NaiveDate,
+    due_date: NaiveDate,
+    dispute_deadline: NaiveDate,
+    period_start: Option<NaiveDate>,
+    period_end: Option<NaiveDate>,
+    line_descriptions: Vec<String>,
+    line_quantities: Vec<i64>,
+    line_unit_prices: Vec<i64>,
+    line_amounts: Vec<i64>,
+    subtotal_cents: i64,
+    vat_rate_percent: i32,
+    vat_cents: i64,
+    total_cents: i64,
+    status: String,
+    payment_method: Option<String>,
+    amount_paid_cents: i64,
+    credited_invoice_id: Option<Uuid>,
+    customer_name: String,
+    customer_kvk_number: String,
+    article: String,
+    disputed_on: Option<NaiveDate>,
+    dispute_reason: Option<String>,
+}
+
+impl TryFrom<InvoiceRow> for Invoice {
+    type Error = BillingError;
+
+    fn try_from(r: InvoiceRow) -> Result<Self, BillingError> {
+        let id = r.invoice_id;
+        let bad = |what: &str| corrupt(format!("invoice {id} has an invalid {what}"));
+        let lines = r
+            .line_descriptions
+            .into_iter()
+            .zip(r.line_quantities)
+            .zip(r.line_unit_prices.into_iter().zip(r.line_amounts))
+            .map(|((description, quantity), (unit, amount))| InvoiceLine {
+                description,
+                quantity,
+                unit_price: Money::from_cents(unit),
+                amount: Money::from_cents(amount),
+            })
+            .collect();
+        let period = match (r.period_start, r.period_end) {
+            (Some(first), Some(last)) => Some(CivilPeriod::new(first, last).ok_or_else(|| bad("period"))?),
+            _ => None,
+        };
+        Ok(Invoice {
+            id,
+            number: InvoiceNumber::from_stored(r.invoice_number),
+            kind: Kind::parse(&r.kind).ok_or_else(|| bad("kind"))?,
+            buyer: Buyer {
+                customer_id: CustomerId::from_uuid(r.customer_id),
+                name: r.customer_name,
+                kvk_number: r.customer_kvk_number,
+            },
+            contract_id: r.contract_id.map(ContractId::from_uuid),
+            issue_date: r.issue_date,
+            due_date: r.due_date,
+            dispute_deadline: r.dispute_deadline,
+            period,
+            lines,
+            subtotal: Money::from_cents(r.subtotal_cents),
+            vat_percent: i64::from(r.vat_rate_percent),
+            vat: Money::from_cents(r.vat_cents),
+            total: Money::from_cents(r.total_cents),
+            status: Status::parse(&r.status).ok_or_else(|| bad("status"))?,
+            payment_method: r
+                .payment_method
+                .as_deref()
+                .map(|m| PaymentMethod::parse(m).ok_or_else(|| bad("payment_method")))
+                .transpose()?,
+            amount_paid: Money::from_cents(r.amount_paid_cents),
+            credited_invoice_id: r.credited_invoice_id,
+            article: article::parse(&r.article).ok_or_else(|| bad("article"))?,
+            disputed_on: r.disputed_on,
+            dispute_reason: r.dispute_reason,
+        })
+    }
+}
+
+/// Takes `count` numbers from `year`'s sequence; returns the first.
+async fn take_numbers(tx: &mut PgConnection, year: i32, count: i64) -> Result<i64, BillingError> {
+    sqlx::query!(
+        "INSERT INTO billing.invoice_sequences (year, last_number) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+        year
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(failed)?;
+    let last = sqlx::query_scalar!(
+        "UPDATE billing.invoice_sequences SET last_number = last_number + $2 WHERE year = $1 RETURNING last_number",
+        year,
+        i32::try_from(count).unwrap_or(i32::MAX),
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(failed)?;
+    Ok(i64::from(last) - count + 1)
+}
+
+async fn insert_invoice(tx: &mut PgConnection, i: &Invoice, request_id: Option<&str>) -> Result<(), sqlx::Error> {
+    let descriptions: Vec<String> = i.lines.iter().map(|l| l.description.clone()).collect();
+    let quantities: Vec<i64> = i.lines.iter().map(|l| l.quantity).collect();
+    let units: Vec<i64> = i.lines.iter().map(|l| l.unit_price.cents()).collect();
+    let amounts: Vec<i64> = i.lines.iter().map(|l| l.amount.cents()).collect();
+    sqlx::query!(
+        r#"INSERT INTO billing.invoices (
+               invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
+               period_start, period_end, line_descriptions, line_quantities, line_unit_prices, line_amounts,
+               subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
+               credited_invoice_id, customer_name, customer_kvk_number, article, request_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"#,
+        i.id,
+        i.number.as_str(),
+        i.kind.as_str(),
+        i.buyer.customer_id.as_uuid(),
+        i.contract_id.map(|c| c.as_uuid()),
+        i.issue_date,
+        i.due_date,
+        i.dispute_deadline,
+        i.period.map(|p| p.first()),
+        i.period.map(|p| p.last()),
+        &descriptions,
+        &quantities,
+        &units,
+        &amounts,
+        i.subtotal.cents(),
+        i32::try_from(i.vat_percent).unwrap_or(0),
+        i.vat.cents(),
+        i.total.cents(),
+        i.status.as_str(),
+        i.payment_method.map(PaymentMethod::as_str),
+        i.amount_paid.cents(),
+        i.credited_invoice_id,
+        i.buyer.name,
+        i.buyer.kvk_number,
+        i.article,
+        request_id,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+impl PgInvoices {
+    /// Numbers, stores and announces `drafts` in the transaction `tx` belongs to.
+    async fn issue_all(
+        &self,
+        tx: &mut PgConnection,
+        drafts: Vec<Draft>,
+        request_id: Option<&str>,
+    ) -> Result<Vec<Invoice>, BillingError> {
+        let mut years: Vec<i32> = drafts.iter().map(Draft::year).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut next = std::collections::HashMap::new();
+        // Years in order, so two transactions never wait on each other's sequence rows.
+        for year in years {
+            let count = drafts.iter().filter(|d| d.year() == year).count();
+            next.insert(year, take_numbers(tx, year, i64::try_from(count).unwrap_or(i64::MAX)).await?);
+        }
+        let mut issued = Vec::with_capacity(drafts.len());
+        let mut outbox = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            let year = draft.year();
+            let number = next.get_mut(&year).ok_or_else(|| corrupt(format!("no numbers taken for {year}")))?;
+            let invoice = draft.finalize(Uuid::now_v7(), InvoiceNumber::new(year, *number))?;
+            *number += 1;
+            insert_invoice(tx, &invoice, request_id).await.map_err(failed)?;
+            outbox.push(events::issued(&invoice));
+            issued.push(invoice);
+        }
+        self.outbox.enqueue_many(tx, &outbox).await.map_err(failed)?;
+        Ok(issued)
+    }
+
+    async fn price_changes(tx: &mut PgConnection) -> Result<Vec<PriceChange>, BillingError> {
+        let rows = sqlx::query!(
+            "SELECT price_change_id, kind, announced_on, effective_date, basis_points, reason FROM billing.price_changes ORDER BY effective_date, announced_on"
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(PriceChange {
+                    id: r.price_change_id,
+                    kind: PriceChangeKind::parse(&r.kind)
+                        .ok_or_else(|| corrupt(format!("price change {} kind", r.price_change_id)))?,
+                    announced_on: r.announced_on,
+                    effective_date: r.effective_date,
+                    percent: Percent::from_hundredths(i64::from(r.basis_points)),
+                    reason: r.reason,
+                })
+            })
+            .collect()
+    }
+
+    async fn lock_invoice(tx: &mut PgConnection, id: Uuid) -> Result<Option<Invoice>, BillingError> {
+        let row = sqlx::query_as!(
+            InvoiceRow,
+            r#"SELECT invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
+                      period_start, period_end, line_descriptions, line_quantities, line_unit_prices, line_amounts,
+                      subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
+                      credited_invoice_id, customer_name, customer_kvk_number, article, disputed_on, dispute_reason
+               FROM billing.invoices WHERE invoice_id = $1 FOR UPDATE"#,
+            id,
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(failed)?;
+        row.map(Invoice::try_from).transpose()
+    }
+
+    async fn list_where(
+        &self,
+        id: Option<Uuid>,
+        customer: Option<CustomerId>,
+        status: Option<Status>,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<Invoice>, BillingError> {
+        let rows = sqlx::query_as!(
+            InvoiceRow,
+            r#"SELECT invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
+                      period_start, period_end, line_descriptions, line_quantities, line_unit_prices, line_amounts,
+                      subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
+                      credited_invoice_id, customer_name, customer_kvk_number, article, disputed_on, dispute_reason
+               FROM billing.invoices
+               WHERE ($1::uuid IS NULL OR invoice_id = $1)
+                 AND ($2::uuid IS NULL OR customer_id = $2)
+                 AND ($3::text IS NULL OR status = $3)
+                 AND ($4::uuid IS NULL OR invoice_id > $4)
+               ORDER BY invoice_id
+               LIMIT $5"#,
+            id,
+            customer.map(|c| c.as_uuid()),
+            status.map(Status::as_str),
+            after,
+            i64::from(limit),
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)?;
+        rows.into_iter().map(Invoice::try_from).collect()
+    }
+}
+
+impl InvoiceStore for PgInvoices {
+    #[tracing::instrument(skip_all, fields(%as_of, limit))]
+    async fn bill_batch(&self, as_of: NaiveDate, limit: u32) -> Result<(u64, u64), BillingError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let changes = Self::price_changes(&mut tx).await?;
+        let rows = sqlx::query!(
+            r#"SELECT c.contract_id, c.customer_id, c.start_date, c.end_date, c.billing_period AS "billing_period!", c.payment_method,
+                      c.line_product_codes, c.line_quantities, c.line_unit_prices_cents, c.next_period_index,
+                      cu.name, cu.kvk_number
+               FROM billing.contracts c JOIN billing.customers cu ON cu.customer_id = c.customer_id
+               WHERE c.status IN ('active', 'notice_given')
+                 AND c.next_period_start <= $1
+                 AND (c.end_date IS NULL OR c.next_period_start <= c.end_date)
+               ORDER BY c.contract_id
+               LIMIT $2
+               FOR UPDATE OF c SKIP LOCKED"#,
+            as_of,
+            i64::from(limit),
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let contracts = rows.len() as u64;
+        let mut drafts = Vec::new();
+        let (mut ids, mut indexes, mut starts) = (Vec::new(), Vec::new(), Vec::new());
+        for r in rows {
+            let bad = |what: &str| corrupt(format!("contract {} has an invalid {what}", r.contract_id));
+            let contract = BillableContract {
+                id: ContractId::from_uuid(r.contract_id),
+                customer_id: CustomerId::from_uuid(r.customer_id),
+                start_date: r.start_date,
+                end_date: r.end_date,
+                billing_period: BillingPeriod::parse(&r.billing_period).ok_or_else(|| bad("billing_period"))?,
+                payment_method: r.payment_method.as_deref().and_then(PaymentMethod::parse),
+                lines: r
+                    .line_product_codes
+                    .iter()
+                    .zip(&r.line_quantities)
+                    .zip(&r.line_unit_prices_cents)
+                    .map(|((code, qty), cents)| ContractLine {
+                        product_code: code.clone(),
+                        quantity: u32::try_from(*qty).unwrap_or(0),
+                        monthly_price: Money::from_cents(*cents),
+                    })
+                    .collect(),
+                next_period_index: u32::try_from(r.next_period_index).map_err(|_| bad("next_period_index"))?,
+            };
+            let buyer = Buyer { customer_id: contract.customer_id, name: r.name, kvk_number: r.kvk_number };
+            let due = contract.due_periods(as_of);
+            for period in &due {
+                drafts.push(invoice::period_invoice(&contract, &buyer, period, as_of, &changes)?);
+            }
+            let next_index = contract.next_period_index + u32::try_from(due.len()).unwrap_or(0);
+            let next_start = CivilPeriod::nth(contract.start_date, contract.billing_period.months(), next_index)
+                .map_or(NaiveDate::MAX, |p| p.first());
+            ids.push(r.contract_id);
+            indexes.push(i32::try_from(next_index).unwrap_or(i32::MAX));
+            starts.push(next_start);
+        }
+        let issued = self.issue_all(&mut tx, drafts, None).await?.len() as u64;
+        sqlx::query!(
+            r#"UPDATE billing.contracts AS c SET next_period_index = u.idx, next_period_start = u.start
+               FROM UNNEST($1::uuid[], $2::int[], $3::date[]) AS u(contract_id, idx, start)
+               WHERE c.contract_id = u.contract_id"#,
+            &ids,
+            &indexes,
+            &starts,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok((contracts, issued))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %draft.buyer.customer_id))]
+    async fn issue(&self, draft: Draft, request_id: Option<String>) -> Result<Invoice, BillingError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        if let Some(request_id) = &request_id {
+            // Serializes retries of one request: the second waits, then finds the first.
+            sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", request_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+            let existing =
+                sqlx::query_scalar!("SELECT invoice_id FROM billing.invoices WHERE request_id = $1", request_id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(failed)?;
+            if let Some(id) = existing {
+                return Self::lock_invoice(&mut tx, id).await?.ok_or_else(|| corrupt(format!("invoice {id} vanished")));
+            }
+        }
+        let mut issued = self.issue_all(&mut tx, vec![draft], request_id.as_deref()).await?;
+        tx.commit().await.map_err(failed)?;
+        issued.pop().ok_or_else(|| corrupt("nothing issued".to_owned()))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %id))]
+    async fn update<F>(&self, id: Uuid, change: InvoiceChange, f: F) -> Result<(Invoice, Option<Invoice>), BillingError>
+    where
+        F: FnOnce(&mut Invoice) -> Result<Option<Draft>, BillingError> + Send,
+    {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let mut invoice = Self::lock_invoice(&mut tx, id)
+            .await?
+            .ok_or_else(|| BillingError::NotFound { resource: "invoice", id: id.to_string() })?;
+        let credit = f(&mut invoice)?;
+        sqlx::query!(
+            "UPDATE billing.invoices SET status = $2, disputed_on = $3, dispute_reason = $4 WHERE invoice_id = $1",
+            id,
+            invoice.status.as_str(),
+            invoice.disputed_on,
+            invoice.dispute_reason,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        self.outbox.enqueue(&mut tx, &events::changed(&invoice, change)).await.map_err(failed)?;
+        let credit_note = match credit {
+            Some(draft) => self.issue_all(&mut tx, vec![draft], None).await?.pop(),
+            None => None,
+        };
+        tx.commit().await.map_err(failed)?;
+        Ok((invoice, credit_note))
+    }
+
+    #[tracing::instrument(skip_all, fields(contract.id = %contract_id))]
+    async fn credit<F>(&self, contract_id: ContractId, mut f: F) -> Result<Vec<Invoice>, BillingError>
+    where
+        F: FnMut(&Invoice, Money) -> Result<Option<Draft>, BillingError> + Send,
+    {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let ids = sqlx::query_scalar!(
+            "SELECT invoice_id FROM billing.invoices WHERE contract_id = $1 AND kind = 'invoice' AND status <> 'credited' ORDER BY invoice_id FOR UPDATE",
+            contract_id.as_uuid()
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let mut drafts = Vec::new();
+        for id in ids {
+            let Some(invoice) = Self::lock_invoice(&mut tx, id).await? else { continue };
+            let credited = sqlx::query_scalar!(
+                r#"SELECT COALESCE(SUM(subtotal_cents), 0)::bigint AS "sum!" FROM billing.invoices WHERE credited_invoice_id = $1"#,
+                id
+            )
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(failed)?;
+            if let Some(draft) = f(&invoice, Money::from_cents(credited))? {
+                drafts.push(draft);
+            }
+        }
+        let issued = self.issue_all(&mut tx, drafts, None).await?;
+        tx.commit().await.map_err(failed)?;
+        Ok(issued)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn announce_price_change<F>(&self, request_id: Option<String>, f: F) -> Result<PriceChange, BillingError>
+    where
+        F: FnOnce(&[PriceChange]) -> Result<PriceChange, BillingError> + Send,
+    {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        // One announcement at a time, so two cannot both pass the yearly limit.
+        sqlx::query!("LOCK TABLE billing.price_changes IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        let existing = Self::price_changes(&mut tx).await?;
+        if let Some(request_id) = &request_id {
+            let earlier = sqlx::query_scalar!(
+                "SELECT price_change_id FROM billing.price_changes WHERE request_id = $1",
+                request_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(failed)?;
+            if let Some(id) = earlier {
+                return existing
+                    .into_iter()
+                    .find(|c| c.id == id)
+                    .ok_or_else(|| corrupt(format!("price change {id} vanished")));
+            }
+        }
+        let change = f(&existing)?;
+        sqlx::query!(
+            "INSERT INTO billing.price_changes (price_change_id, kind, announced_on, effective_date, basis_points, reason, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            change.id,
+            change.kind.as_str(),
+            change.announced_on,
+            change.effective_date,
+            i32::try_from(change.percent.hundredths()).unwrap_or(i32::MAX),
+            change.reason,
+            request_id,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        self.outbox.enqueue(&mut tx, &events::price_change_announced(&change)).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(change)
+    }
+
+    async fn get(&self, id: Uuid) -> Result<Option<Invoice>, BillingError> {
+        Ok(self.list_where(Some(id), None, None, None, 1).await?.pop())
+    }
+
+    async fn list(
+        &self,
+        customer_id: Option<CustomerId>,
+        status: Option<Status>,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<Invoice>, BillingError> {
+        self.list_where(None, customer_id, status, after, limit).await
+    }
+
+    async fn net_fees(&self, contract_id: ContractId, from: NaiveDate, to: NaiveDate) -> Result<Money, BillingError> {
+        let net = sqlx::query_scalar!(
+            r#"SELECT COALESCE(SUM(CASE WHEN kind = 'invoice' THEN subtotal_cents ELSE -subtotal_cents END), 0)::bigint AS "net!"
+               FROM billing.invoices WHERE contract_id = $1 AND issue_date BETWEEN $2 AND $3"#,
+            contract_id.as_uuid(),
+            from,
+            to,
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(Money::from_cents(net))
+    }
+
+    async fn buyer(&self, customer_id: CustomerId) -> Result<Option<Buyer>, BillingError> {
+        let row = sqlx::query!(
+            "SELECT name, kvk_number FROM billing.customers WHERE customer_id = $1",
+            customer_id.as_uuid()
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(row.map(|r| Buyer { customer_id, name: r.name, kvk_number: r.kvk_number }))
+    }
+
+    async fn contract_exists(&self, contract_id: ContractId) -> Result<bool, BillingError> {
+        sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM billing.contracts WHERE contract_id = $1) AS "exists!""#,
+            contract_id.as_uuid()
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(failed)
+    }
+}

@@ -1,0 +1,158 @@
+//! Invoicing: the runs, disputes, extra work, price changes, credits and the liability cap.
+
+use chrono::{Months, NaiveDate};
+use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
+use uuid::Uuid;
+
+use super::{InvoiceChange, InvoiceStore};
+use crate::domain::{
+    BillingError, article,
+    invoice::{self, Invoice, LIABILITY_MAXIMUM, Status},
+    percent::Percent,
+    price_change::{PriceChange, PriceChangeKind},
+};
+
+/// How many contracts one billing transaction handles.
+pub const BILLING_BATCH: u32 = 500;
+
+#[derive(Debug)]
+pub struct Invoicing<S> {
+    store: S,
+}
+
+/// Art. 10.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiabilityCap {
+    pub fees_last_12_months: Money,
+    pub maximum: Money,
+    pub cap: Money,
+}
+
+impl<S: InvoiceStore> Invoicing<S> {
+    pub fn new(store: S) -> Self {
+        Self { store }
+    }
+
+    /// Art. 8.7: every due billing period of every running contract, batch by batch.
+    pub async fn run_billing(&self, as_of: NaiveDate) -> Result<u64, BillingError> {
+        let mut issued = 0;
+        loop {
+            let (contracts, invoices) = self.store.bill_batch(as_of, BILLING_BATCH).await?;
+            issued += invoices;
+            if contracts < u64::from(BILLING_BATCH) {
+                return Ok(issued);
+            }
+        }
+    }
+
+    pub async fn get(&self, id: Uuid) -> Result<Invoice, BillingError> {
+        self.store.get(id).await?.ok_or_else(|| BillingError::NotFound { resource: "invoice", id: id.to_string() })
+    }
+
+    pub async fn list(
+        &self,
+        customer: Option<CustomerId>,
+        status: Option<Status>,
+        size: u32,
+        after: Option<Uuid>,
+    ) -> Result<(Vec<Invoice>, Option<Uuid>), BillingError> {
+        let mut items = self.store.list(customer, status, after, size + 1).await?;
+        let more = items.len() > size as usize;
+        items.truncate(size as usize);
+        let next = if more { items.last().map(|i| i.id) } else { None };
+        Ok((items, next))
+    }
+
+    /// Art. 8.6.
+    pub async fn dispute(&self, id: Uuid, disputed_on: NaiveDate, reason: String) -> Result<Invoice, BillingError> {
+        let (invoice, _) =
+            self.store.update(id, InvoiceChange::Disputed, |i| i.dispute(disputed_on, &reason).map(|()| None)).await?;
+        Ok(invoice)
+    }
+
+    pub async fn resolve_dispute(
+        &self,
+        id: Uuid,
+        upheld: bool,
+        resolved_on: NaiveDate,
+    ) -> Result<(Invoice, Option<Invoice>), BillingError> {
+        self.store.update(id, InvoiceChange::DisputeResolved, |i| i.resolve_dispute(upheld, resolved_on)).await
+    }
+
+    /// Art. 8.10.
+    pub async fn invoice_extra_work(
+        &self,
+        customer_id: CustomerId,
+        description: &str,
+        amount: Money,
+        ordered_on: NaiveDate,
+        request_id: Option<String>,
+    ) -> Result<Invoice, BillingError> {
+        let buyer = self
+            .store
+            .buyer(customer_id)
+            .await?
+            .ok_or_else(|| BillingError::NotFound { resource: "customer", id: customer_id.to_string() })?;
+        let draft = invoice::extra_work(buyer, description, amount, ordered_on)?;
+        let issued = self.store.issue(draft.clone(), request_id).await?;
+        if issued.lines != draft.lines || issued.buyer.customer_id != customer_id {
+            return Err(BillingError::RequestIdReused);
+        }
+        Ok(issued)
+    }
+
+    /// Art. 8.4.
+    pub async fn change_prices(
+        &self,
+        kind: PriceChangeKind,
+        announced_on: NaiveDate,
+        effective_date: NaiveDate,
+        percent: Percent,
+        reason: String,
+        request_id: Option<String>,
+    ) -> Result<PriceChange, BillingError> {
+        self.store
+            .announce_price_change(request_id, |existing| {
+                PriceChange::announce(kind, announced_on, effective_date, percent, &reason, existing)
+            })
+            .await
+    }
+
+    /// Art. 8.7: the only remedy for reduced availability.
+    pub async fn credit_reduced_availability(
+        &self,
+        contract_id: ContractId,
+        affected: CivilPeriod,
+        percent: Percent,
+        reason: String,
+        issue_date: NaiveDate,
+    ) -> Result<Vec<Invoice>, BillingError> {
+        if percent.hundredths() <= 0 || percent > Percent::HUNDRED {
+            return Err(BillingError::invalid("percent", "must be more than 0 and at most 100"));
+        }
+        if reason.trim().is_empty() {
+            return Err(BillingError::invalid("reason", "is required: why availability was reduced"));
+        }
+        if !self.store.contract_exists(contract_id).await? {
+            return Err(BillingError::NotFound { resource: "contract", id: contract_id.to_string() });
+        }
+        self.store
+            .credit(contract_id, |invoice, credited| {
+                invoice::availability_credit(invoice, credited, affected, percent, issue_date, &reason)
+            })
+            .await
+    }
+
+    /// Art. 10.1: the fees (excl. VAT, net of credit notes) invoiced in the 12 months before
+    /// `as_of`, never more than EUR 100,000.
+    pub async fn liability_cap(&self, contract_id: ContractId, as_of: NaiveDate) -> Result<LiabilityCap, BillingError> {
+        if !self.store.contract_exists(contract_id).await? {
+            return Err(BillingError::NotFound { resource: "contract", id: contract_id.to_string() });
+        }
+        let from = as_of.checked_sub_months(Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(NaiveDate::MIN);
+        let fees = self.store.net_fees(contract_id, from, as_of).await?.max(Money::ZERO);
+        Ok(LiabilityCap { fees_last_12_months: fees, maximum: LIABILITY_MAXIMUM, cap: fees.min(LIABILITY_MAXIMUM) })
+    }
+}
+
+pub const LIABILITY_ARTICLE: &str = article::LIABILITY_CAP;

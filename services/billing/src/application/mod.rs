@@ -1,0 +1,94 @@
+//! Use cases of the billing service, written against the [`InvoiceStore`] port.
+
+use std::future::Future;
+
+use chrono::NaiveDate;
+use pactum_domain::{ContractId, CustomerId, Money};
+use uuid::Uuid;
+
+use crate::domain::{
+    BillingError,
+    invoice::{Draft, Invoice, Status},
+    price_change::PriceChange,
+};
+
+/// What a change to an invoice was, for its event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceChange {
+    Disputed,
+    DisputeResolved,
+}
+
+/// Where invoices live. Every method that writes stores its events in the same transaction,
+/// and takes invoice numbers in it (so a rollback leaves no gap).
+pub trait InvoiceStore: Send + Sync + 'static {
+    /// Invoices the due periods of at most `limit` contracts that need it; returns how many
+    /// contracts it handled and how many invoices it issued.
+    fn bill_batch(&self, as_of: NaiveDate, limit: u32)
+    -> impl Future<Output = Result<(u64, u64), BillingError>> + Send;
+
+    /// Issues `draft` (extra work), once per `request_id`.
+    fn issue(
+        &self,
+        draft: Draft,
+        request_id: Option<String>,
+    ) -> impl Future<Output = Result<Invoice, BillingError>> + Send;
+
+    /// Changes an invoice under a row lock; a credit note the change asks for is issued with it.
+    fn update<F>(
+        &self,
+        id: Uuid,
+        change: InvoiceChange,
+        f: F,
+    ) -> impl Future<Output = Result<(Invoice, Option<Invoice>), BillingError>> + Send
+    where
+        F: FnOnce(&mut Invoice) -> Result<Option<Draft>, BillingError> + Send;
+
+    /// Issues the credit notes `f` decides for the contract's invoices, each given with what
+    /// was credited on it before.
+    fn credit<F>(
+        &self,
+        contract_id: ContractId,
+        f: F,
+    ) -> impl Future<Output = Result<Vec<Invoice>, BillingError>> + Send
+    where
+        F: FnMut(&Invoice, Money) -> Result<Option<Draft>, BillingError> + Send;
+
+    /// Adds a price change that `f` makes from the ones announced before, serialized with
+    /// other announcements.
+    fn announce_price_change<F>(
+        &self,
+        request_id: Option<String>,
+        f: F,
+    ) -> impl Future<Output = Result<PriceChange, BillingError>> + Send
+    where
+        F: FnOnce(&[PriceChange]) -> Result<PriceChange, BillingError> + Send;
+
+    fn get(&self, id: Uuid) -> impl Future<Output = Result<Option<Invoice>, BillingError>> + Send;
+
+    fn list(
+        &self,
+        customer_id: Option<CustomerId>,
+        status: Option<Status>,
+        after: Option<Uuid>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Invoice>, BillingError>> + Send;
+
+    /// Subtotals invoiced minus credited for the contract, issued from `from` to `to`.
+    fn net_fees(
+        &self,
+        contract_id: ContractId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Future<Output = Result<Money, BillingError>> + Send;
+
+    /// The customer as billing knows it, for documents it issues without a contract.
+    fn buyer(
+        &self,
+        customer_id: CustomerId,
+    ) -> impl Future<Output = Result<Option<crate::domain::invoice::Buyer>, BillingError>> + Send;
+
+    fn contract_exists(&self, contract_id: ContractId) -> impl Future<Output = Result<bool, BillingError>> + Send;
+}
+
+pub mod invoicing;

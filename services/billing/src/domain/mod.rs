@@ -1,0 +1,61 @@
+//! The invoicing rules of the terms (art. 8.1, 8.2, 8.4, 8.6, 8.7, 8.10, 10.1). No gRPC, no SQL.
+
+pub mod contract;
+pub mod invoice;
+pub mod percent;
+pub mod price_change;
+
+/// Articles, named once.
+pub mod article {
+    pub const TARIFFS: &str = "8.2";
+    pub const PRICE_CHANGES: &str = "8.4";
+    pub const PAYMENT_TERM_AND_DISPUTES: &str = "8.6";
+    pub const IN_ADVANCE: &str = "8.7";
+    pub const EXTRA_WORK: &str = "8.10";
+    pub const LIABILITY_CAP: &str = "10.1";
+
+    /// The article constant spelled `s`, for reading a stored article back.
+    pub fn parse(s: &str) -> Option<&'static str> {
+        [TARIFFS, PRICE_CHANGES, PAYMENT_TERM_AND_DISPUTES, IN_ADVANCE, EXTRA_WORK, LIABILITY_CAP]
+            .into_iter()
+            .find(|a| *a == s)
+    }
+}
+
+/// A failure of the storage behind a repository; the cause chain goes to the logs only.
+#[derive(Debug, thiserror::Error)]
+#[error("storage failed")]
+pub struct StorageError(#[source] Box<dyn std::error::Error + Send + Sync>);
+
+impl StorageError {
+    pub fn new(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Box::new(cause))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BillingError {
+    #[error("invalid request")]
+    Invalid(pactum_domain::Violations),
+    #[error("{resource} {id} not found")]
+    NotFound { resource: &'static str, id: String },
+    #[error("{message} (art. {article})")]
+    Refused { article: &'static str, reason: &'static str, message: String },
+    #[error("request_id was already used for a different request")]
+    RequestIdReused,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl BillingError {
+    pub fn refused(article: &'static str, reason: &'static str, message: impl Into<String>) -> Self {
+        Self::Refused { article, reason, message: message.into() }
+    }
+
+    pub fn invalid(field: &str, description: impl Into<String>) -> Self {
+        Self::Invalid(pactum_domain::Violations::single(field, description))
+    }
+}
+
+#[cfg(test)]
+mod tests;
