@@ -80,9 +80,9 @@ async fn a_signed_contract_is_invoiced_in_advance_for_every_started_period() {
     assert_eq!(numbers, ["2026-000001", "2026-000002", "2026-000003"]);
     let first = &invoices[0];
     assert_eq!(first.contract_id, signed.contract_id);
-    assert_eq!((first.period_start.clone(), first.period_end.clone()), (date(2026, 1, 31), date(2026, 2, 28)));
+    assert_eq!((first.period_start, first.period_end), (date(2026, 1, 31), date(2026, 2, 28)));
     assert_eq!(
-        (first.issue_date.clone(), first.due_date.clone(), first.dispute_deadline.clone()),
+        (first.issue_date, first.due_date, first.dispute_deadline),
         (date(2026, 3, 31), date(2026, 4, 14), date(2026, 4, 10))
     );
     assert_eq!(
@@ -151,7 +151,7 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
     assert_eq!(article_of(&late), "8.6", "day 11 after the invoice date: accepted");
     let disputed = client.dispute_invoice(dispute(&invoices[0].invoice_id, 11)).await.unwrap().into_inner();
     assert_eq!(
-        (disputed.status(), disputed.due_date.clone()),
+        (disputed.status(), disputed.due_date),
         (pb::InvoiceStatus::Disputed, date(2026, 4, 15)),
         "day 10 allowed; the due date stays"
     );
