@@ -11,6 +11,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pactum-target}"
 ensure_postgres
 ensure_nats
 ensure_nats_binary
+# The billing tests validate UBL documents against the official schemas with xmllint.
+command -v xmllint >/dev/null || install_packages libxml2-utils
 trap stop_private_services EXIT
 
 # Each test makes a database of its own; drop what earlier runs left behind.

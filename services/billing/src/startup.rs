@@ -33,7 +33,7 @@ impl pactum_host::Service for Billing {
         &MIGRATOR
     }
 
-    fn wire(host: &mut ServiceHost, _config: &Config) -> Wiring {
+    fn wire(host: &mut ServiceHost, config: &Config) -> Wiring {
         let consumer = Consumer::new(
             host.pool().clone(),
             host.jetstream(),
@@ -43,7 +43,10 @@ impl pactum_host::Service for Billing {
         host.spawn_background(|shutdown| consumer.run(shutdown));
         let invoicing = Arc::new(Invoicing::new(PgInvoices::new(host.pool().clone(), Outbox::new(SCHEMA))));
         Wiring {
-            routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc::new(invoicing))),
+            routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc::new(
+                invoicing,
+                config.issuer.clone(),
+            ))),
             service_names: vec![SERVICE_NAME],
         }
     }

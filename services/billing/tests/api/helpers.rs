@@ -17,7 +17,11 @@ pub async fn spawn_billing() -> TestApp {
 }
 
 pub async fn spawn_billing_on(nats: TestNats) -> TestApp {
-    let service = pactum_testkit::spawn::<Billing>(nats, |service| Config { service }).await;
+    let service = pactum_testkit::spawn::<Billing>(nats, |service| Config {
+        service,
+        issuer: pactum_billing::config::Issuer::from_env().unwrap(),
+    })
+    .await;
     TestApp {
         client: BillingServiceClient::new(service.channel.clone()),
         channel: service.channel.clone(),

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod documents;
 mod helpers;
 mod invoicing;
 mod surface;

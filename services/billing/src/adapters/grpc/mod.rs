@@ -15,10 +15,12 @@ use uuid::Uuid;
 
 use self::convert::{invoice_to_proto, kind_from_proto, price_change_to_proto, status_from_proto};
 use crate::{
+    adapters::documents::ubl,
     application::{
         InvoiceStore,
         invoicing::{Invoicing, LIABILITY_ARTICLE},
     },
+    config::Issuer,
     domain::{BillingError, percent::Percent},
 };
 
@@ -82,11 +84,12 @@ macro_rules! all {
 #[derive(Debug)]
 pub struct BillingGrpc<S> {
     invoicing: Arc<Invoicing<S>>,
+    issuer: Arc<Issuer>,
 }
 
 impl<S> BillingGrpc<S> {
-    pub fn new(invoicing: Arc<Invoicing<S>>) -> Self {
-        Self { invoicing }
+    pub fn new(invoicing: Arc<Invoicing<S>>, issuer: Issuer) -> Self {
+        Self { invoicing, issuer: Arc::new(issuer) }
     }
 }
 
@@ -267,6 +270,33 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             maximum: Some(wire::money_to_wire(cap.maximum)),
             cap: Some(wire::money_to_wire(cap.cap)),
             article: LIABILITY_ARTICLE.to_owned(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
+    async fn get_invoice_document(
+        &self,
+        request: Request<pb::GetInvoiceDocumentRequest>,
+    ) -> Result<Response<pb::InvoiceDocument>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.uuid("invoice_id", &r.invoice_id);
+        if pb::DocumentFormat::try_from(r.format) != Ok(pb::DocumentFormat::Ubl) {
+            f.0.add("format", "is required: DOCUMENT_FORMAT_UBL");
+        }
+        let (id,) = all!(f, id);
+        let invoice = self.invoicing.get(id).await.map_err(status)?;
+        let credited = match invoice.credited_invoice_id {
+            Some(credited) => Some(self.invoicing.get(credited).await.map_err(status)?.number),
+            None => None,
+        };
+        let xml = ubl::document(&invoice, &self.issuer, credited.as_ref().map(|n| n.as_str()));
+        Ok(Response::new(pb::InvoiceDocument {
+            invoice_id: invoice.id.to_string(),
+            format: pb::DocumentFormat::Ubl.into(),
+            content_type: "application/xml".to_owned(),
+            filename: format!("{}.xml", invoice.number.as_str()),
+            content: xml.into_bytes(),
         }))
     }
 }

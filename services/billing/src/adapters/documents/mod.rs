@@ -1,0 +1,4 @@
+//! Invoice documents: UBL 2.1 for e-invoicing (Peppol BIS Billing 3.0, NLCIUS), and PDF.
+
+pub mod ubl;
+mod xml;
