@@ -146,44 +146,87 @@ async fn take_numbers(tx: &mut PgConnection, year: i32, count: i64) -> Result<i6
     Ok(i64::from(last) - count + 1)
 }
 
-async fn insert_invoice(tx: &mut PgConnection, i: &Invoice, request_id: Option<&str>) -> Result<(), sqlx::Error> {
-    let descriptions: Vec<String> = i.lines.iter().map(|l| l.description.clone()).collect();
-    let quantities: Vec<i64> = i.lines.iter().map(|l| l.quantity).collect();
-    let units: Vec<i64> = i.lines.iter().map(|l| l.unit_price.cents()).collect();
-    let amounts: Vec<i64> = i.lines.iter().map(|l| l.amount.cents()).collect();
+/// Stores `invoices` and their lines: two statements, whatever their number.
+async fn insert_invoices(
+    tx: &mut PgConnection,
+    invoices: &[Invoice],
+    request_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<Uuid> = invoices.iter().map(|i| i.id).collect();
+    let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
+    let kinds: Vec<&str> = invoices.iter().map(|i| i.kind.as_str()).collect();
+    let customers: Vec<Uuid> = invoices.iter().map(|i| i.buyer.customer_id.as_uuid()).collect();
+    let contracts: Vec<Option<Uuid>> = invoices.iter().map(|i| i.contract_id.map(|c| c.as_uuid())).collect();
+    let issued: Vec<NaiveDate> = invoices.iter().map(|i| i.issue_date).collect();
+    let due: Vec<NaiveDate> = invoices.iter().map(|i| i.due_date).collect();
+    let deadlines: Vec<NaiveDate> = invoices.iter().map(|i| i.dispute_deadline).collect();
+    let starts: Vec<Option<NaiveDate>> = invoices.iter().map(|i| i.period.map(|p| p.first())).collect();
+    let ends: Vec<Option<NaiveDate>> = invoices.iter().map(|i| i.period.map(|p| p.last())).collect();
+    let subtotals: Vec<i64> = invoices.iter().map(|i| i.subtotal.cents()).collect();
+    let rates: Vec<i32> = invoices.iter().map(|i| i32::try_from(i.vat_percent).unwrap_or(0)).collect();
+    let vats: Vec<i64> = invoices.iter().map(|i| i.vat.cents()).collect();
+    let totals: Vec<i64> = invoices.iter().map(|i| i.total.cents()).collect();
+    let statuses: Vec<&str> = invoices.iter().map(|i| i.status.as_str()).collect();
+    let methods: Vec<Option<&str>> = invoices.iter().map(|i| i.payment_method.map(PaymentMethod::as_str)).collect();
+    let paid: Vec<i64> = invoices.iter().map(|i| i.amount_paid.cents()).collect();
+    let credited: Vec<Option<Uuid>> = invoices.iter().map(|i| i.credited_invoice_id).collect();
+    let names: Vec<&str> = invoices.iter().map(|i| i.buyer.name.as_str()).collect();
+    let kvks: Vec<&str> = invoices.iter().map(|i| i.buyer.kvk_number.as_str()).collect();
+    let articles: Vec<&str> = invoices.iter().map(|i| i.article).collect();
+    let request_ids: Vec<Option<&str>> = invoices.iter().map(|_| request_id).collect();
     sqlx::query!(
         r#"INSERT INTO billing.invoices (
                invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
-               period_start, period_end, line_descriptions, line_quantities, line_unit_prices, line_amounts,
-               subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
-               credited_invoice_id, customer_name, customer_kvk_number, article, request_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"#,
-        i.id,
-        i.number.as_str(),
-        i.kind.as_str(),
-        i.buyer.customer_id.as_uuid(),
-        i.contract_id.map(|c| c.as_uuid()),
-        i.issue_date,
-        i.due_date,
-        i.dispute_deadline,
-        i.period.map(|p| p.first()),
-        i.period.map(|p| p.last()),
-        &descriptions,
+               period_start, period_end, subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method,
+               amount_paid_cents, credited_invoice_id, customer_name, customer_kvk_number, article, request_id)
+           SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::date[], $7::date[], $8::date[],
+                                $9::date[], $10::date[], $11::bigint[], $12::int[], $13::bigint[], $14::bigint[], $15::text[],
+                                $16::text[], $17::bigint[], $18::uuid[], $19::text[], $20::text[], $21::text[], $22::text[])"#,
+        &ids,
+        &numbers as &[&str],
+        &kinds as &[&str],
+        &customers,
+        &contracts as &[Option<Uuid>],
+        &issued,
+        &due,
+        &deadlines,
+        &starts as &[Option<NaiveDate>],
+        &ends as &[Option<NaiveDate>],
+        &subtotals,
+        &rates,
+        &vats,
+        &totals,
+        &statuses as &[&str],
+        &methods as &[Option<&str>],
+        &paid,
+        &credited as &[Option<Uuid>],
+        &names as &[&str],
+        &kvks as &[&str],
+        &articles as &[&str],
+        &request_ids as &[Option<&str>],
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    let lines: Vec<(Uuid, i32, &InvoiceLine)> = invoices
+        .iter()
+        .flat_map(|i| i.lines.iter().enumerate().map(move |(n, l)| (i.id, i32::try_from(n + 1).unwrap_or(i32::MAX), l)))
+        .collect();
+    let line_invoices: Vec<Uuid> = lines.iter().map(|l| l.0).collect();
+    let line_numbers: Vec<i32> = lines.iter().map(|l| l.1).collect();
+    let descriptions: Vec<&str> = lines.iter().map(|l| l.2.description.as_str()).collect();
+    let quantities: Vec<i64> = lines.iter().map(|l| l.2.quantity).collect();
+    let units: Vec<i64> = lines.iter().map(|l| l.2.unit_price.cents()).collect();
+    let amounts: Vec<i64> = lines.iter().map(|l| l.2.amount.cents()).collect();
+    sqlx::query!(
+        r#"INSERT INTO billing.invoice_lines (invoice_id, line_no, description, quantity, unit_price_cents, amount_cents)
+           SELECT * FROM UNNEST($1::uuid[], $2::int[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])"#,
+        &line_invoices,
+        &line_numbers,
+        &descriptions as &[&str],
         &quantities,
         &units,
         &amounts,
-        i.subtotal.cents(),
-        i32::try_from(i.vat_percent).unwrap_or(0),
-        i.vat.cents(),
-        i.total.cents(),
-        i.status.as_str(),
-        i.payment_method.map(PaymentMethod::as_str),
-        i.amount_paid.cents(),
-        i.credited_invoice_id,
-        i.buyer.name,
-        i.buyer.kvk_number,
-        i.article,
-        request_id,
     )
     .execute(&mut *tx)
     .await?;
@@ -208,16 +251,17 @@ impl PgInvoices {
             next.insert(year, take_numbers(tx, year, i64::try_from(count).unwrap_or(i64::MAX)).await?);
         }
         let mut issued = Vec::with_capacity(drafts.len());
-        let mut outbox = Vec::with_capacity(drafts.len());
         for draft in drafts {
             let year = draft.year();
             let number = next.get_mut(&year).ok_or_else(|| corrupt(format!("no numbers taken for {year}")))?;
-            let invoice = draft.finalize(Uuid::now_v7(), InvoiceNumber::new(year, *number))?;
+            issued.push(draft.finalize(Uuid::now_v7(), InvoiceNumber::new(year, *number))?);
             *number += 1;
-            insert_invoice(tx, &invoice, request_id).await.map_err(failed)?;
-            outbox.push(events::issued(&invoice));
-            issued.push(invoice);
         }
+        if issued.is_empty() {
+            return Ok(issued);
+        }
+        insert_invoices(tx, &issued, request_id).await.map_err(failed)?;
+        let outbox: Vec<_> = issued.iter().map(events::issued).collect();
         self.outbox.enqueue_many(tx, &outbox).await.map_err(failed)?;
         Ok(issued)
     }
@@ -248,10 +292,14 @@ impl PgInvoices {
         let row = sqlx::query_as!(
             InvoiceRow,
             r#"SELECT invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
-                      period_start, period_end, line_descriptions, line_quantities, line_unit_prices, line_amounts,
+                      period_start, period_end,
+                      ARRAY(SELECT description FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_descriptions!",
+                      ARRAY(SELECT quantity FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_quantities!",
+                      ARRAY(SELECT unit_price_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_unit_prices!",
+                      ARRAY(SELECT amount_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_amounts!",
                       subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
                       credited_invoice_id, customer_name, customer_kvk_number, article, disputed_on, dispute_reason
-               FROM billing.invoices WHERE invoice_id = $1 FOR UPDATE"#,
+               FROM billing.invoices i WHERE invoice_id = $1 FOR UPDATE"#,
             id,
         )
         .fetch_optional(&mut *tx)
@@ -271,10 +319,14 @@ impl PgInvoices {
         let rows = sqlx::query_as!(
             InvoiceRow,
             r#"SELECT invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
-                      period_start, period_end, line_descriptions, line_quantities, line_unit_prices, line_amounts,
+                      period_start, period_end,
+                      ARRAY(SELECT description FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_descriptions!",
+                      ARRAY(SELECT quantity FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_quantities!",
+                      ARRAY(SELECT unit_price_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_unit_prices!",
+                      ARRAY(SELECT amount_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_amounts!",
                       subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
                       credited_invoice_id, customer_name, customer_kvk_number, article, disputed_on, dispute_reason
-               FROM billing.invoices
+               FROM billing.invoices i
                WHERE ($1::uuid IS NULL OR invoice_id = $1)
                  AND ($2::uuid IS NULL OR customer_id = $2)
                  AND ($3::text IS NULL OR status = $3)

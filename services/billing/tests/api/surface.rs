@@ -21,6 +21,7 @@ async fn starts_migrates_serves_health_and_reflection_and_drains() {
             "contracts",
             "customers",
             "inbox",
+            "invoice_lines",
             "invoice_sequences",
             "invoices",
             "outbox",
