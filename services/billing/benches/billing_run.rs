@@ -7,7 +7,13 @@
 //! and the process's peak memory stays under 300 MB (it streams batches; it never loads all
 //! contracts).
 
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::float_arithmetic, clippy::cast_precision_loss)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::float_arithmetic,
+    clippy::cast_precision_loss
+)]
 
 use std::time::{Duration, Instant};
 
@@ -52,7 +58,10 @@ async fn main() {
     let issued = invoicing.run_billing(as_of).await.unwrap();
     let ours = started.elapsed();
     assert_eq!(issued, u64::try_from(n).unwrap(), "one invoice per contract");
-    let payload: i32 = sqlx::query_scalar("SELECT avg(octet_length(payload))::int FROM billing.outbox").fetch_one(&pool).await.unwrap();
+    let payload: i32 = sqlx::query_scalar("SELECT avg(octet_length(payload))::int FROM billing.outbox")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
 
     sqlx::query("TRUNCATE billing.invoice_lines, billing.invoices, billing.outbox").execute(&pool).await.unwrap();
     sqlx::query("VACUUM ANALYZE").execute(&pool).await.unwrap();
@@ -64,8 +73,16 @@ async fn main() {
     let ratio = rate(ours) / rate(floor_time);
     let peak_mb = peak_rss_kb() as f64 / 1024.0;
     println!("contracts: {n} (2 lines each)");
-    println!("RunBilling:               {:>7.2} s  {:>9.0} invoices/s (numbered, with lines and invoice.issued events)", ours.as_secs_f64(), rate(ours));
-    println!("floor (batched inserts):  {:>7.2} s  {:>9.0} invoices/s (same rows, {payload}-byte events)", floor_time.as_secs_f64(), rate(floor_time));
+    println!(
+        "RunBilling:               {:>7.2} s  {:>9.0} invoices/s (numbered, with lines and invoice.issued events)",
+        ours.as_secs_f64(),
+        rate(ours)
+    );
+    println!(
+        "floor (batched inserts):  {:>7.2} s  {:>9.0} invoices/s (same rows, {payload}-byte events)",
+        floor_time.as_secs_f64(),
+        rate(floor_time)
+    );
     println!("ratio:                    {:>7.1} %  (bar: at least {:.0} %)", ratio * 100.0, BAR * 100.0);
     println!("peak memory (VmHWM):      {peak_mb:>7.1} MB (bar: under {MEMORY_BAR_MB:.0} MB)");
     pool.close().await;
@@ -79,7 +96,12 @@ async fn main() {
 fn peak_rss_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -137,7 +159,10 @@ async fn floor(pool: &PgPool, n: i64, payload: usize) {
         .unwrap();
         let line_ids: Vec<Uuid> = ids.iter().flat_map(|id| [*id, *id]).collect();
         let line_numbers: Vec<i32> = ids.iter().flat_map(|_| [1, 2]).collect();
-        let descriptions: Vec<&str> = ids.iter().flat_map(|_| ["SEAT, 2026-01-28 t/m 2026-02-27", "STORAGE, 2026-01-28 t/m 2026-02-27"]).collect();
+        let descriptions: Vec<&str> = ids
+            .iter()
+            .flat_map(|_| ["SEAT, 2026-01-28 t/m 2026-02-27", "STORAGE, 2026-01-28 t/m 2026-02-27"])
+            .collect();
         let quantities: Vec<i64> = ids.iter().flat_map(|_| [3, 1]).collect();
         let units: Vec<i64> = ids.iter().flat_map(|_| [1500, 999]).collect();
         let amounts: Vec<i64> = ids.iter().flat_map(|_| [4500, 999]).collect();
@@ -156,7 +181,13 @@ async fn floor(pool: &PgPool, n: i64, payload: usize) {
         .unwrap();
         let events: Vec<OutboxEvent> = ids
             .iter()
-            .map(|id| OutboxEvent { id: Uuid::now_v7(), event_type, subject: id.to_string(), time: chrono::Utc::now(), payload: vec![7; payload] })
+            .map(|id| OutboxEvent {
+                id: Uuid::now_v7(),
+                event_type,
+                subject: id.to_string(),
+                time: chrono::Utc::now(),
+                payload: vec![7; payload],
+            })
             .collect();
         outbox.enqueue_many(&mut tx, &events).await.unwrap();
         tx.commit().await.unwrap();

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::events;
 use crate::{
-    application::{InvoiceChange, InvoiceStore},
+    application::{BillingBatch, InvoiceChange, InvoiceStore},
     domain::{
         BillingError, StorageError, article,
         contract::{BillableContract, BillingPeriod, ContractLine, PaymentMethod},
@@ -348,7 +348,12 @@ impl PgInvoices {
 
 impl InvoiceStore for PgInvoices {
     #[tracing::instrument(skip_all, fields(%as_of, limit))]
-    async fn bill_batch(&self, as_of: NaiveDate, limit: u32) -> Result<(u64, u64), BillingError> {
+    async fn bill_batch(
+        &self,
+        as_of: NaiveDate,
+        after: Option<ContractId>,
+        limit: u32,
+    ) -> Result<BillingBatch, BillingError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
         let changes = Self::price_changes(&mut tx).await?;
         let rows = sqlx::query!(
@@ -359,11 +364,13 @@ impl InvoiceStore for PgInvoices {
                WHERE c.status IN ('active', 'notice_given')
                  AND c.next_period_start <= $1
                  AND (c.end_date IS NULL OR c.next_period_start <= c.end_date)
+                 AND ($3::uuid IS NULL OR c.contract_id > $3)
                ORDER BY c.contract_id
                LIMIT $2
                FOR UPDATE OF c SKIP LOCKED"#,
             as_of,
             i64::from(limit),
+            after.map(|a| a.as_uuid()),
         )
         .fetch_all(&mut *tx)
         .await
@@ -418,7 +425,7 @@ impl InvoiceStore for PgInvoices {
         .await
         .map_err(failed)?;
         tx.commit().await.map_err(failed)?;
-        Ok((contracts, issued))
+        Ok(BillingBatch { contracts, invoices: issued, last: ids.last().copied().map(ContractId::from_uuid) })
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %draft.buyer.customer_id))]

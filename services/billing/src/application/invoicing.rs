@@ -34,14 +34,19 @@ impl<S: InvoiceStore> Invoicing<S> {
     }
 
     /// Art. 8.7: every due billing period of every running contract, batch by batch.
+    ///
+    /// A contract another run holds is skipped here and billed by that run; one left behind by
+    /// a run that failed is billed by the next run (runs are idempotent).
     pub async fn run_billing(&self, as_of: NaiveDate) -> Result<u64, BillingError> {
         let mut issued = 0;
+        let mut after = None;
         loop {
-            let (contracts, invoices) = self.store.bill_batch(as_of, BILLING_BATCH).await?;
-            issued += invoices;
-            if contracts < u64::from(BILLING_BATCH) {
+            let batch = self.store.bill_batch(as_of, after, BILLING_BATCH).await?;
+            issued += batch.invoices;
+            if batch.contracts < u64::from(BILLING_BATCH) {
                 return Ok(issued);
             }
+            after = batch.last;
         }
     }
 

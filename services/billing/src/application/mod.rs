@@ -12,6 +12,14 @@ use crate::domain::{
     price_change::PriceChange,
 };
 
+/// What one billing batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BillingBatch {
+    pub contracts: u64,
+    pub invoices: u64,
+    pub last: Option<ContractId>,
+}
+
 /// What a change to an invoice was, for its event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvoiceChange {
@@ -22,10 +30,15 @@ pub enum InvoiceChange {
 /// Where invoices live. Every method that writes stores its events in the same transaction,
 /// and takes invoice numbers in it (so a rollback leaves no gap).
 pub trait InvoiceStore: Send + Sync + 'static {
-    /// Invoices the due periods of at most `limit` contracts that need it; returns how many
-    /// contracts it handled and how many invoices it issued.
-    fn bill_batch(&self, as_of: NaiveDate, limit: u32)
-    -> impl Future<Output = Result<(u64, u64), BillingError>> + Send;
+    /// Invoices the due periods of at most `limit` contracts that need it, in id order after
+    /// `after` (so a run never rescans what it already passed); returns how many contracts it
+    /// handled, how many invoices it issued, and the last contract id it saw.
+    fn bill_batch(
+        &self,
+        as_of: NaiveDate,
+        after: Option<ContractId>,
+        limit: u32,
+    ) -> impl Future<Output = Result<BillingBatch, BillingError>> + Send;
 
     /// Issues `draft` (extra work), once per `request_id`.
     fn issue(

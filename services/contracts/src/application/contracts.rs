@@ -21,6 +21,8 @@ pub enum Created {
 /// Counts of one `RunRenewals` (or one batch of it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RenewalCounts {
+    /// The last contract a batch looked at, where the next batch continues.
+    pub last: Option<ContractId>,
     pub contracts: u64,
     pub renewed: u64,
     pub terminated: u64,
@@ -30,6 +32,7 @@ pub struct RenewalCounts {
 
 impl RenewalCounts {
     pub fn add(&mut self, other: Self) {
+        self.last = other.last.or(self.last);
         self.contracts += other.contracts;
         self.renewed += other.renewed;
         self.terminated += other.terminated;
@@ -67,10 +70,12 @@ pub trait ContractStore: Send + Sync + 'static {
         F: FnOnce(&mut Contract) -> Result<Vec<Decision>, ContractError> + Send;
 
     /// Catches up to `as_of` at most `limit` contracts that need it (see [`Contract::catch_up`]),
-    /// skipping those another run holds.
+    /// in id order after `after` (a run never rescans what it passed), skipping those another
+    /// run holds. The counts carry the last contract id seen.
     fn catch_up_batch(
         &self,
         as_of: NaiveDate,
+        after: Option<ContractId>,
         limit: u32,
     ) -> impl Future<Output = Result<RenewalCounts, ContractError>> + Send;
 
@@ -198,7 +203,7 @@ impl<S: ContractStore> Contracts<S> {
     pub async fn run_renewals(&self, as_of: NaiveDate) -> Result<RenewalCounts, ContractError> {
         let mut total = RenewalCounts::default();
         loop {
-            let batch = self.store.catch_up_batch(as_of, RENEWAL_BATCH).await?;
+            let batch = self.store.catch_up_batch(as_of, total.last, RENEWAL_BATCH).await?;
             total.add(batch);
             if batch.contracts < u64::from(RENEWAL_BATCH) {
                 return Ok(total);

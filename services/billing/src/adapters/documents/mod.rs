@@ -1,4 +1,5 @@
 //! Invoice documents: UBL 2.1 for e-invoicing (Peppol BIS Billing 3.0, NLCIUS), and PDF.
 
+pub mod pdf;
 pub mod ubl;
 mod xml;

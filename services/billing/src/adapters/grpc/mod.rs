@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use self::convert::{invoice_to_proto, kind_from_proto, price_change_to_proto, status_from_proto};
 use crate::{
-    adapters::documents::ubl,
+    adapters::documents::{pdf, ubl},
     application::{
         InvoiceStore,
         invoicing::{Invoicing, LIABILITY_ARTICLE},
@@ -281,22 +281,30 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
-        if pb::DocumentFormat::try_from(r.format) != Ok(pb::DocumentFormat::Ubl) {
-            f.0.add("format", "is required: DOCUMENT_FORMAT_UBL");
-        }
-        let (id,) = all!(f, id);
+        let format = match pb::DocumentFormat::try_from(r.format) {
+            Ok(format @ (pb::DocumentFormat::Ubl | pb::DocumentFormat::Pdf)) => Some(format),
+            _ => {
+                f.0.add("format", "is required: DOCUMENT_FORMAT_UBL or DOCUMENT_FORMAT_PDF");
+                None
+            }
+        };
+        let (id, format) = all!(f, id, format);
         let invoice = self.invoicing.get(id).await.map_err(status)?;
         let credited = match invoice.credited_invoice_id {
             Some(credited) => Some(self.invoicing.get(credited).await.map_err(status)?.number),
             None => None,
         };
-        let xml = ubl::document(&invoice, &self.issuer, credited.as_ref().map(|n| n.as_str()));
+        let credited = credited.as_ref().map(|n| n.as_str());
+        let (content, content_type, extension) = match format {
+            pb::DocumentFormat::Pdf => (pdf::document(&invoice, &self.issuer, credited), "application/pdf", "pdf"),
+            _ => (ubl::document(&invoice, &self.issuer, credited).into_bytes(), "application/xml", "xml"),
+        };
         Ok(Response::new(pb::InvoiceDocument {
             invoice_id: invoice.id.to_string(),
-            format: pb::DocumentFormat::Ubl.into(),
-            content_type: "application/xml".to_owned(),
-            filename: format!("{}.xml", invoice.number.as_str()),
-            content: xml.into_bytes(),
+            format: format.into(),
+            content_type: content_type.to_owned(),
+            filename: format!("{}.{extension}", invoice.number.as_str()),
+            content,
         }))
     }
 }

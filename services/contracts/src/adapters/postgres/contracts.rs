@@ -343,7 +343,12 @@ impl ContractStore for PgContracts {
     }
 
     #[tracing::instrument(skip_all, fields(%as_of, limit))]
-    async fn catch_up_batch(&self, as_of: NaiveDate, limit: u32) -> Result<RenewalCounts, ContractError> {
+    async fn catch_up_batch(
+        &self,
+        as_of: NaiveDate,
+        after: Option<ContractId>,
+        limit: u32,
+    ) -> Result<RenewalCounts, ContractError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
         let rows = sqlx::query_as!(
             ContractRow,
@@ -352,20 +357,26 @@ impl ContractStore for PgContracts {
                       billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
                       terms_version, force_majeure_since, version
                FROM contracts.contracts
-               WHERE (status IN ('active', 'notice_given')
-                      AND (current_term_end < $1 OR end_date < $1 OR (NOT suspended AND suspension_effective_date <= $1)))
-                  OR (status = 'trial' AND trial_end_date < $1)
+               WHERE ($3::uuid IS NULL OR contract_id > $3)
+                 AND ((status IN ('active', 'notice_given')
+                       AND (current_term_end < $1 OR end_date < $1 OR (NOT suspended AND suspension_effective_date <= $1)))
+                      OR (status = 'trial' AND trial_end_date < $1))
                ORDER BY contract_id
                LIMIT $2
                FOR UPDATE SKIP LOCKED"#,
             as_of,
             i64::from(limit),
+            after.map(|a| a.as_uuid()),
         )
         .fetch_all(&mut *tx)
         .await
         .map_err(failed)?;
 
-        let mut counts = RenewalCounts { contracts: rows.len() as u64, ..RenewalCounts::default() };
+        let mut counts = RenewalCounts {
+            contracts: rows.len() as u64,
+            last: rows.last().map(|r| ContractId::from_uuid(r.contract_id)),
+            ..RenewalCounts::default()
+        };
         let mut changed = Vec::with_capacity(rows.len());
         let mut events = Vec::with_capacity(rows.len());
         for row in rows {
