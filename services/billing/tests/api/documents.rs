@@ -360,3 +360,95 @@ async fn payment_means_follow_the_payment_method() {
     );
     assert_eq!(text(cn.root_element(), &["CreditNoteTypeCode"]), Some("381"));
 }
+
+/// The PDF: a well-formed file (every xref offset points at its object) with each field art. 35a
+/// Wet OB requires, in Dutch.
+#[tokio::test]
+async fn pdf_invoices_carry_what_dutch_law_requires() {
+    let app = spawn_billing().await;
+    let (customer, contract) = app.seed_contract("2026-01-01", "monthly", None, &[(3, 1500), (1, 999)]).await;
+    app.run_billing((2026, 1, 1)).await;
+    let invoice = app.invoices_of(customer).await.remove(0);
+    let mut client = app.client.clone();
+    let pdf = client
+        .get_invoice_document(pb::GetInvoiceDocumentRequest {
+            invoice_id: invoice.invoice_id.clone(),
+            format: pb::DocumentFormat::Pdf.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((pdf.content_type.as_str(), pdf.filename.as_str()), ("application/pdf", "2026-000001.pdf"));
+    let bytes = pdf.content;
+    // For a person to look at: PACTUM_KEEP_PDF=/tmp/invoice.pdf keeps the document.
+    if let Ok(path) = std::env::var("PACTUM_KEEP_PDF") {
+        std::fs::write(path, &bytes).unwrap();
+    }
+    assert!(bytes.starts_with(b"%PDF-1.4\n") && bytes.ends_with(b"%%EOF\n"));
+
+    // Offsets are byte positions: check them on the bytes (line 2 holds binary marker bytes).
+    let find = |needle: &[u8]| bytes.windows(needle.len()).rposition(|w| w == needle);
+    let tail = &bytes[find(b"startxref\n").unwrap() + 10..];
+    let startxref: usize = std::str::from_utf8(tail).unwrap().lines().next().unwrap().parse().unwrap();
+    assert!(bytes[startxref..].starts_with(b"xref\n0 7\n"), "startxref points at the table");
+    let table = std::str::from_utf8(&bytes[startxref..]).unwrap();
+    for (n, entry) in table.lines().skip(3).take(6).enumerate() {
+        let offset: usize = entry[..10].parse().unwrap();
+        assert!(bytes[offset..].starts_with(format!("{} 0 obj", n + 1).as_bytes()), "object {} at {offset}", n + 1);
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    for required in [
+        "(FACTUUR)",
+        "Factuurnummer: 2026-000001",
+        "Datum: 01-01-2026",
+        "Btw-nr. NL000099998B57",
+        "KvK 12345678",
+        "Voorbeeldstraat 1, 1011 AB Amsterdam",
+        "(Acme B.V.)",
+        "Periode: 01-01-2026 t/m 31-01-2026",
+        &format!("Overeenkomst: {contract}"),
+        "(Btw 21% over \\200 54,99)",
+        "(\\200 11,55)",
+        "(\\200 66,54)",
+        "Vervaldatum: 15-01-2026",
+        "uiterlijk 11-01-2026 \\(art. 8.6\\)",
+    ] {
+        assert!(text.contains(required), "the PDF shows {required}");
+    }
+
+    client
+        .dispute_invoice(pb::DisputeInvoiceRequest {
+            invoice_id: invoice.invoice_id.clone(),
+            disputed_on: date(2026, 1, 2),
+            reason: "not ordered".into(),
+        })
+        .await
+        .unwrap();
+    let note = client
+        .resolve_dispute(pb::ResolveDisputeRequest {
+            invoice_id: invoice.invoice_id.clone(),
+            outcome: pb::DisputeOutcome::Upheld.into(),
+            resolved_on: date(2026, 1, 3),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .credit_note
+        .unwrap();
+    let credit = client
+        .get_invoice_document(pb::GetInvoiceDocumentRequest {
+            invoice_id: note.invoice_id,
+            format: pb::DocumentFormat::Pdf.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let credit = String::from_utf8_lossy(&credit.content).into_owned();
+    assert!(credit.contains("(CREDITNOTA)") && credit.contains("Creditering van factuur 2026-000001"));
+
+    let missing = client
+        .get_invoice_document(pb::GetInvoiceDocumentRequest { invoice_id: invoice.invoice_id, format: 0 })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), tonic::Code::InvalidArgument);
+}

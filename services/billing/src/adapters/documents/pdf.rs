@@ -160,8 +160,20 @@ pub fn document(invoice: &Invoice, issuer: &Issuer, credited_number: Option<&str
         p.line(9.5, false, "Het bedrag wordt verrekend of teruggestort.");
     } else {
         match invoice.payment_method {
-            Some(PaymentMethod::DirectDebit) => p.line(9.5, false, &format!("Het bedrag wordt automatisch geïncasseerd, niet eerder dan 14 dagen na de factuurdatum (art. 8.5). Vervaldatum: {}.", nl_date(invoice.due_date))),
-            _ => p.line(9.5, false, &format!("Graag uiterlijk {} overmaken op {} o.v.v. {}.", nl_date(invoice.due_date), issuer.iban, invoice.number.as_str())),
+            Some(PaymentMethod::DirectDebit) => {
+                p.line(9.5, false, "Het bedrag wordt automatisch geïncasseerd (art. 8.5).");
+                p.line(9.5, false, &format!("Vervaldatum: {}.", nl_date(invoice.due_date)));
+            }
+            _ => p.line(
+                9.5,
+                false,
+                &format!(
+                    "Graag uiterlijk {} overmaken op {} o.v.v. {}.",
+                    nl_date(invoice.due_date),
+                    issuer.iban,
+                    invoice.number.as_str()
+                ),
+            ),
         }
         p.line(
             9.5,
