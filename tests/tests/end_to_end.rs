@@ -107,6 +107,7 @@ async fn a_customer_created_on_contracts_reaches_notification() {
             kvk_number: "12345678".into(),
             primary_contact_email: "finance@acme.nl".into(),
             request_id: "e2e-1".into(),
+            postal_address: None,
         })
         .await
         .unwrap()

@@ -2,6 +2,7 @@
 //! private fields, so a value that exists is a valid one. Rules that belong to one service live
 //! in that service, not here.
 
+mod address;
 pub mod calendar;
 mod email;
 mod iban;
@@ -10,6 +11,7 @@ mod kvk;
 mod money;
 mod violations;
 
+pub use address::{AddressError, PostalAddress};
 pub use email::{EmailAddress, EmailError};
 pub use iban::{Iban, IbanError, check_digits as iban_check_digits};
 pub use ids::{ContractId, CustomerId, IdError};

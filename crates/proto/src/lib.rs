@@ -42,6 +42,10 @@ pub mod catalogue {
             subject: "pactum.contracts.customer.contact_changed",
             data_schema: "pactum.contracts.v1.CustomerContactChanged",
         };
+        pub const CUSTOMER_ADDRESS_CHANGED: Entry = Entry {
+            subject: "pactum.contracts.customer.address_changed",
+            data_schema: "pactum.contracts.v1.CustomerAddressChanged",
+        };
         pub const TRIAL_STARTED: Entry = contract("pactum.contracts.trial.started");
         pub const TRIAL_EXPIRED: Entry = contract("pactum.contracts.trial.expired");
         pub const TRIAL_CONVERTED: Entry = contract("pactum.contracts.trial.converted");

@@ -32,6 +32,9 @@ impl Handler for ContractEvents {
         } else if event.event_type == catalogue::CUSTOMER_CONTACT_CHANGED.subject {
             let changed: pb::CustomerContactChanged = event.decode()?;
             upsert_customer(tx, changed.customer.as_ref(), event).await
+        } else if event.event_type == catalogue::CUSTOMER_ADDRESS_CHANGED.subject {
+            let changed: pb::CustomerAddressChanged = event.decode()?;
+            upsert_customer(tx, changed.customer.as_ref(), event).await
         } else if event.data_schema == CONTRACT_CHANGED {
             let changed: pb::ContractChanged = event.decode()?;
             upsert_contract(tx, changed.contract.as_ref().ok_or_else(|| permanent("event has no contract"))?).await
@@ -48,17 +51,24 @@ async fn upsert_customer(
 ) -> Result<(), HandlerError> {
     let c = customer.ok_or_else(|| permanent("event has no customer"))?;
     let id = Uuid::try_parse(&c.customer_id).map_err(|e| permanent(format!("customer_id: {e}")))?;
+    let address = c.postal_address.as_ref();
     sqlx::query!(
-        r#"INSERT INTO billing.customers (customer_id, name, kvk_number, primary_contact_email, changed_at)
-           VALUES ($1, $2, $3, $4, $5)
+        r#"INSERT INTO billing.customers (customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, changed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            ON CONFLICT (customer_id) DO UPDATE
               SET name = EXCLUDED.name, kvk_number = EXCLUDED.kvk_number,
-                  primary_contact_email = EXCLUDED.primary_contact_email, changed_at = EXCLUDED.changed_at
+                  primary_contact_email = EXCLUDED.primary_contact_email, street = EXCLUDED.street,
+                  postal_code = EXCLUDED.postal_code, city = EXCLUDED.city, country_code = EXCLUDED.country_code,
+                  changed_at = EXCLUDED.changed_at
             WHERE billing.customers.changed_at <= EXCLUDED.changed_at"#,
         id,
         c.name,
         c.kvk_number,
         c.primary_contact_email,
+        address.map(|a| a.street.as_str()),
+        address.map(|a| a.postal_code.as_str()),
+        address.map(|a| a.city.as_str()),
+        address.map(|a| a.country_code.as_str()),
         event.time.unwrap_or_else(Utc::now),
     )
     .execute(&mut *tx)

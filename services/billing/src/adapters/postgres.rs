@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use pactum_bus::Outbox;
-use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
+use pactum_domain::{ContractId, CustomerId, Money, PostalAddress, calendar::CivilPeriod};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -65,6 +65,10 @@ struct InvoiceRow {
     credited_invoice_id: Option<Uuid>,
     customer_name: String,
     customer_kvk_number: String,
+    customer_street: Option<String>,
+    customer_postal_code: Option<String>,
+    customer_city: Option<String>,
+    customer_country_code: Option<String>,
     article: String,
     disputed_on: Option<NaiveDate>,
     dispute_reason: Option<String>,
@@ -100,6 +104,7 @@ impl TryFrom<InvoiceRow> for Invoice {
                 customer_id: CustomerId::from_uuid(r.customer_id),
                 name: r.customer_name,
                 kvk_number: r.customer_kvk_number,
+                address: address(r.customer_street, r.customer_postal_code, r.customer_city, r.customer_country_code),
             },
             contract_id: r.contract_id.map(ContractId::from_uuid),
             issue_date: r.issue_date,
@@ -124,6 +129,16 @@ impl TryFrom<InvoiceRow> for Invoice {
             dispute_reason: r.dispute_reason,
         })
     }
+}
+
+/// A stored address: whole, or none (a part missing or no longer valid reads as none).
+fn address(
+    street: Option<String>,
+    postal_code: Option<String>,
+    city: Option<String>,
+    country: Option<String>,
+) -> Option<PostalAddress> {
+    PostalAddress::parse(&street?, &postal_code?, &city?, &country?).ok()
 }
 
 /// Takes `count` numbers from `year`'s sequence; returns the first.
@@ -174,14 +189,21 @@ async fn insert_invoices(
     let kvks: Vec<&str> = invoices.iter().map(|i| i.buyer.kvk_number.as_str()).collect();
     let articles: Vec<&str> = invoices.iter().map(|i| i.article).collect();
     let request_ids: Vec<Option<&str>> = invoices.iter().map(|_| request_id).collect();
+    let addresses: Vec<Option<&PostalAddress>> = invoices.iter().map(|i| i.buyer.address.as_ref()).collect();
+    let streets: Vec<Option<&str>> = addresses.iter().map(|a| a.map(PostalAddress::street)).collect();
+    let postal_codes: Vec<Option<&str>> = addresses.iter().map(|a| a.map(PostalAddress::postal_code)).collect();
+    let cities: Vec<Option<&str>> = addresses.iter().map(|a| a.map(PostalAddress::city)).collect();
+    let countries: Vec<Option<&str>> = addresses.iter().map(|a| a.map(PostalAddress::country_code)).collect();
     sqlx::query!(
         r#"INSERT INTO billing.invoices (
                invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
                period_start, period_end, subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method,
-               amount_paid_cents, credited_invoice_id, customer_name, customer_kvk_number, article, request_id)
+               amount_paid_cents, credited_invoice_id, customer_name, customer_kvk_number, article, request_id,
+               customer_street, customer_postal_code, customer_city, customer_country_code)
            SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::date[], $7::date[], $8::date[],
                                 $9::date[], $10::date[], $11::bigint[], $12::int[], $13::bigint[], $14::bigint[], $15::text[],
-                                $16::text[], $17::bigint[], $18::uuid[], $19::text[], $20::text[], $21::text[], $22::text[])"#,
+                                $16::text[], $17::bigint[], $18::uuid[], $19::text[], $20::text[], $21::text[], $22::text[],
+                                $23::text[], $24::text[], $25::text[], $26::text[])"#,
         &ids,
         &numbers as &[&str],
         &kinds as &[&str],
@@ -204,6 +226,10 @@ async fn insert_invoices(
         &kvks as &[&str],
         &articles as &[&str],
         &request_ids as &[Option<&str>],
+        &streets as &[Option<&str>],
+        &postal_codes as &[Option<&str>],
+        &cities as &[Option<&str>],
+        &countries as &[Option<&str>],
     )
     .execute(&mut *tx)
     .await?;
@@ -298,7 +324,8 @@ impl PgInvoices {
                       ARRAY(SELECT unit_price_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_unit_prices!",
                       ARRAY(SELECT amount_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_amounts!",
                       subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
-                      credited_invoice_id, customer_name, customer_kvk_number, article, disputed_on, dispute_reason
+                      credited_invoice_id, customer_name, customer_kvk_number, customer_street, customer_postal_code, customer_city,
+                      customer_country_code, article, disputed_on, dispute_reason
                FROM billing.invoices i WHERE invoice_id = $1 FOR UPDATE"#,
             id,
         )
@@ -325,7 +352,8 @@ impl PgInvoices {
                       ARRAY(SELECT unit_price_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_unit_prices!",
                       ARRAY(SELECT amount_cents FROM billing.invoice_lines l WHERE l.invoice_id = i.invoice_id ORDER BY line_no) AS "line_amounts!",
                       subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method, amount_paid_cents,
-                      credited_invoice_id, customer_name, customer_kvk_number, article, disputed_on, dispute_reason
+                      credited_invoice_id, customer_name, customer_kvk_number, customer_street, customer_postal_code, customer_city,
+                      customer_country_code, article, disputed_on, dispute_reason
                FROM billing.invoices i
                WHERE ($1::uuid IS NULL OR invoice_id = $1)
                  AND ($2::uuid IS NULL OR customer_id = $2)
@@ -359,7 +387,7 @@ impl InvoiceStore for PgInvoices {
         let rows = sqlx::query!(
             r#"SELECT c.contract_id, c.customer_id, c.start_date, c.end_date, c.billing_period AS "billing_period!", c.payment_method,
                       c.line_product_codes, c.line_quantities, c.line_unit_prices_cents, c.next_period_index,
-                      cu.name, cu.kvk_number
+                      cu.name, cu.kvk_number, cu.street, cu.postal_code, cu.city, cu.country_code
                FROM billing.contracts c JOIN billing.customers cu ON cu.customer_id = c.customer_id
                WHERE c.status IN ('active', 'notice_given')
                  AND c.next_period_start <= $1
@@ -400,7 +428,12 @@ impl InvoiceStore for PgInvoices {
                     .collect(),
                 next_period_index: u32::try_from(r.next_period_index).map_err(|_| bad("next_period_index"))?,
             };
-            let buyer = Buyer { customer_id: contract.customer_id, name: r.name, kvk_number: r.kvk_number };
+            let buyer = Buyer {
+                customer_id: contract.customer_id,
+                name: r.name,
+                kvk_number: r.kvk_number,
+                address: address(r.street, r.postal_code, r.city, r.country_code),
+            };
             let due = contract.due_periods(as_of);
             for period in &due {
                 drafts.push(invoice::period_invoice(&contract, &buyer, period, as_of, &changes)?);
@@ -588,13 +621,18 @@ impl InvoiceStore for PgInvoices {
 
     async fn buyer(&self, customer_id: CustomerId) -> Result<Option<Buyer>, BillingError> {
         let row = sqlx::query!(
-            "SELECT name, kvk_number FROM billing.customers WHERE customer_id = $1",
+            "SELECT name, kvk_number, street, postal_code, city, country_code FROM billing.customers WHERE customer_id = $1",
             customer_id.as_uuid()
         )
         .fetch_optional(&self.pool)
         .await
         .map_err(failed)?;
-        Ok(row.map(|r| Buyer { customer_id, name: r.name, kvk_number: r.kvk_number }))
+        Ok(row.map(|r| Buyer {
+            customer_id,
+            name: r.name,
+            kvk_number: r.kvk_number,
+            address: address(r.street, r.postal_code, r.city, r.country_code),
+        }))
     }
 
     async fn contract_exists(&self, contract_id: ContractId) -> Result<bool, BillingError> {

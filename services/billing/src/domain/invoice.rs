@@ -1,7 +1,7 @@
 //! Invoices and credit notes (art. 8.2, 8.6, 8.7, 8.10).
 
 use chrono::{Datelike, Days, NaiveDate};
-use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
+use pactum_domain::{ContractId, CustomerId, Money, PostalAddress, calendar::CivilPeriod};
 use uuid::Uuid;
 
 use super::{
@@ -99,6 +99,8 @@ pub struct Buyer {
     pub customer_id: CustomerId,
     pub name: String,
     pub kvk_number: String,
+    /// `None` while the customer has not given one; the invoice then lacks it.
+    pub address: Option<PostalAddress>,
 }
 
 /// An invoice or credit note before it gets its number.

@@ -33,7 +33,7 @@ fn contract(start: NaiveDate, period: BillingPeriod, end: Option<NaiveDate>) -> 
 }
 
 fn buyer() -> Buyer {
-    Buyer { customer_id: CustomerId::new(), name: "Acme B.V.".into(), kvk_number: "12345678".into() }
+    Buyer { customer_id: CustomerId::new(), name: "Acme B.V.".into(), kvk_number: "12345678".into(), address: None }
 }
 
 fn periods(c: &BillableContract, as_of: NaiveDate) -> Vec<(NaiveDate, NaiveDate, Charge)> {

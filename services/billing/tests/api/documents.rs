@@ -218,6 +218,14 @@ const RULES: &[(&str, Rule)] = &[
             .map(|_| ())
             .ok_or("seller legal id is KvK or OIN")
     }),
+    ("NL-R-004", |d| {
+        let address = &["AccountingCustomerParty", "Party", "PostalAddress"];
+        let dutch = text(d, &[address[0], address[1], address[2], "Country", "IdentificationCode"]) == Some("NL");
+        let whole = ["StreetName", "CityName", "PostalZone"]
+            .iter()
+            .all(|f| text(d, &[address[0], address[1], address[2], f]).is_some());
+        (!dutch || whole).then_some(()).ok_or("a Dutch buyer's street, city and postcode")
+    }),
     ("NL-R-008", |d| {
         let codes = at(d, &["PaymentMeans", "PaymentMeansCode"]);
         codes
@@ -295,6 +303,7 @@ fn broken(xml: &str, id: &str) -> String {
             rename(&rename(xml, "cbc:DueDate", "cbc:TaxPointDate", first), "cac:PaymentTerms", "cac:Removed", None)
         }
         "NL-R-003" => edit("<cbc:CompanyID schemeID=\"0106\">", "<cbc:CompanyID schemeID=\"0208\">"),
+        "NL-R-004" => rename(xml, "cbc:StreetName", "cbc:AdditionalStreetName", second),
         "NL-R-008" => edit(">49</cbc:PaymentMeansCode>", ">97</cbc:PaymentMeansCode>"),
         other => panic!("no breaking edit for {other}"),
     }
@@ -338,6 +347,7 @@ rule_tests! {
     br_co_25_due_date_or_terms => "BR-CO-25",
     nl_r_001_credit_note_references_invoice => "NL-R-001",
     nl_r_003_seller_legal_id_is_kvk => "NL-R-003",
+    nl_r_004_dutch_buyer_address => "NL-R-004",
     nl_r_008_dutch_payment_means => "NL-R-008",
 }
 
@@ -405,6 +415,7 @@ async fn pdf_invoices_carry_what_dutch_law_requires() {
         "KvK 12345678",
         "Voorbeeldstraat 1, 1011 AB Amsterdam",
         "(Acme B.V.)",
+        "(Keizersgracht 1, 1015 CJ Amsterdam)",
         "Periode: 01-01-2026 t/m 31-01-2026",
         &format!("Overeenkomst: {contract}"),
         "(Btw 21% over \\200 54,99)",

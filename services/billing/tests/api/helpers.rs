@@ -51,7 +51,10 @@ impl TestApp {
     ) -> (Uuid, Uuid) {
         let customer = Uuid::now_v7();
         let contract = Uuid::now_v7();
-        sqlx::query("INSERT INTO billing.customers (customer_id, name, kvk_number, primary_contact_email, changed_at) VALUES ($1, 'Acme B.V.', '12345678', 'finance@acme.nl', now())")
+        sqlx::query(
+            "INSERT INTO billing.customers (customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, changed_at) \
+             VALUES ($1, 'Acme B.V.', '12345678', 'finance@acme.nl', 'Keizersgracht 1', '1015 CJ', 'Amsterdam', 'NL', now())",
+        )
             .bind(customer)
             .execute(&self.pool)
             .await

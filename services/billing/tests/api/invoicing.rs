@@ -25,6 +25,12 @@ async fn a_signed_contract_is_invoiced_in_advance_for_every_started_period() {
             kvk_number: "12345678".into(),
             primary_contact_email: "finance@acme.nl".into(),
             request_id: String::new(),
+            postal_address: Some(contracts::PostalAddress {
+                street: "Keizersgracht 1".into(),
+                postal_code: "1015 CJ".into(),
+                city: "Amsterdam".into(),
+                country_code: "NL".into(),
+            }),
         })
         .await
         .unwrap()
@@ -91,6 +97,17 @@ async fn a_signed_contract_is_invoiced_in_advance_for_every_started_period() {
     );
     assert_eq!(first.vat_rate_percent, "21");
     assert_eq!((first.customer_name.as_str(), first.customer_kvk_number.as_str()), ("Acme B.V.", "12345678"));
+    let street: Option<String> =
+        sqlx::query_scalar("SELECT customer_street FROM billing.invoices WHERE invoice_id = $1::uuid")
+            .bind(&first.invoice_id)
+            .fetch_one(&billing.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        street.as_deref(),
+        Some("Keizersgracht 1"),
+        "the address travelled with the customer events onto the invoice"
+    );
     assert_eq!(
         (first.status(), first.payment_method(), first.article.as_str()),
         (pb::InvoiceStatus::Open, pb::PaymentMethod::DirectDebit, "8.7")

@@ -26,6 +26,12 @@ pub fn customer_created(customer: &Customer) -> OutboxEvent {
     OutboxEvent::new(event_type(catalogue::CUSTOMER_CREATED), customer.id, &payload)
 }
 
+/// `customer.address_changed`: invoices go to a new postal address from now on.
+pub fn customer_address_changed(customer: &Customer) -> OutboxEvent {
+    let payload = pb::CustomerAddressChanged { customer: Some(customer_to_proto(customer)) };
+    OutboxEvent::new(event_type(catalogue::CUSTOMER_ADDRESS_CHANGED), customer.id, &payload)
+}
+
 /// `customer.contact_changed`: notices go to a new address from now on (art. 14.20).
 pub fn customer_contact_changed(customer: &Customer, previous: &pactum_domain::EmailAddress) -> OutboxEvent {
     let payload = pb::CustomerContactChanged {

@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use chrono::{SubsecRound, Utc};
-use pactum_domain::{CustomerId, EmailAddress, Violations};
+use pactum_domain::{AddressError, CustomerId, EmailAddress, PostalAddress, Violations};
 
 use super::page::{Page, PageRequest};
 use crate::domain::{
@@ -29,6 +29,12 @@ pub trait CustomerRepository: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Inserted, CustomerError>> + Send;
     /// Changes the primary contact, with a `customer.contact_changed` event when it really
     /// changed. `None` when there is no such customer.
+    /// Changes the postal address, with a `customer.address_changed` event when it changed.
+    fn update_address(
+        &self,
+        id: CustomerId,
+        address: &PostalAddress,
+    ) -> impl Future<Output = Result<Option<Customer>, CustomerError>> + Send;
     fn update_contact(
         &self,
         id: CustomerId,
@@ -50,6 +56,8 @@ pub struct RegisterCustomer {
     pub kvk_number: String,
     pub primary_contact_email: String,
     pub request_id: String,
+    /// As parsed by the adapter; `None` when not given.
+    pub postal_address: Option<Result<PostalAddress, AddressError>>,
 }
 
 #[derive(Debug)]
@@ -68,6 +76,8 @@ impl<R: CustomerRepository> Customers<R> {
         let mut violations = Violations::default();
         let new = NewCustomer::parse(&input.name, &input.kvk_number, &input.primary_contact_email, &mut violations);
         let request_id = RequestId::parse_optional(&input.request_id, &mut violations);
+        let address = input.postal_address.and_then(|a| violations.check("postal_address", a));
+        let new = new.map(|n| NewCustomer { postal_address: address, ..n });
         let Some(new) = new.filter(|_| violations.is_empty()) else {
             return Err(CustomerError::Invalid(violations));
         };
@@ -78,6 +88,17 @@ impl<R: CustomerRepository> Customers<R> {
             Inserted::Existing(existing) if new.matches(&existing) => Ok(existing),
             Inserted::Existing(_) => Err(CustomerError::RequestIdReused),
         }
+    }
+
+    /// The address invoices are sent to (art. 35a Wet OB).
+    pub async fn update_postal_address(
+        &self,
+        id: CustomerId,
+        address: Result<PostalAddress, AddressError>,
+    ) -> Result<Customer, CustomerError> {
+        let address =
+            address.map_err(|e| CustomerError::Invalid(Violations::single("postal_address", e.to_string())))?;
+        self.repository.update_address(id, &address).await?.ok_or(CustomerError::NotFound(id))
     }
 
     /// Art. 14.20: the customer keeps a current primary contact.

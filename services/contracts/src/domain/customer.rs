@@ -1,7 +1,7 @@
 //! A customer (art. 1.1 c, "Klant").
 
 use chrono::{DateTime, Utc};
-use pactum_domain::{CustomerId, EmailAddress, KvkNumber, Violations};
+use pactum_domain::{CustomerId, EmailAddress, KvkNumber, PostalAddress, Violations};
 
 use super::storage::StorageError;
 
@@ -48,6 +48,8 @@ pub struct Customer {
     pub kvk_number: KvkNumber,
     /// Art. 14.20: where notices of particular importance go (art. 14.19).
     pub primary_contact_email: EmailAddress,
+    /// Where invoices are addressed (art. 35a Wet OB); `None` until given.
+    pub postal_address: Option<PostalAddress>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -57,6 +59,7 @@ pub struct NewCustomer {
     pub name: CustomerName,
     pub kvk_number: KvkNumber,
     pub primary_contact_email: EmailAddress,
+    pub postal_address: Option<PostalAddress>,
 }
 
 impl NewCustomer {
@@ -71,7 +74,12 @@ impl NewCustomer {
         let kvk_number = violations.check("kvk_number", KvkNumber::parse(kvk_number));
         let primary_contact_email =
             violations.check("primary_contact_email", EmailAddress::parse(primary_contact_email));
-        Some(Self { name: name?, kvk_number: kvk_number?, primary_contact_email: primary_contact_email? })
+        Some(Self {
+            name: name?,
+            kvk_number: kvk_number?,
+            primary_contact_email: primary_contact_email?,
+            postal_address: None,
+        })
     }
 
     pub fn register(self, id: CustomerId, at: DateTime<Utc>) -> Customer {
@@ -80,6 +88,7 @@ impl NewCustomer {
             name: self.name,
             kvk_number: self.kvk_number,
             primary_contact_email: self.primary_contact_email,
+            postal_address: self.postal_address,
             created_at: at,
         }
     }
@@ -89,6 +98,7 @@ impl NewCustomer {
         self.name == customer.name
             && self.kvk_number == customer.kvk_number
             && self.primary_contact_email == customer.primary_contact_email
+            && self.postal_address == customer.postal_address
     }
 }
 

@@ -52,6 +52,7 @@ impl TestApp {
             kvk_number: kvk.to_owned(),
             primary_contact_email: email.to_owned(),
             request_id: request_id.to_owned(),
+            postal_address: None,
         };
         self.client.clone().create_customer(request).await.map(tonic::Response::into_inner)
     }

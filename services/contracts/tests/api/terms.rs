@@ -97,3 +97,48 @@ async fn the_primary_contact_can_be_updated() {
         .unwrap_err();
     assert_eq!(bad.code(), Code::InvalidArgument);
 }
+
+#[tokio::test]
+async fn the_postal_address_is_validated_and_announced() {
+    let app = spawn_app().await;
+    let mut client = app.client.clone();
+    let address = |postcode: &str| {
+        Some(pb::PostalAddress {
+            street: "Keizersgracht 1".into(),
+            postal_code: postcode.into(),
+            city: "Amsterdam".into(),
+            country_code: "nl".into(),
+        })
+    };
+    let request = |postcode: &str| pb::CreateCustomerRequest {
+        name: "Acme B.V.".into(),
+        kvk_number: "12345678".into(),
+        primary_contact_email: "finance@acme.nl".into(),
+        request_id: String::new(),
+        postal_address: address(postcode),
+    };
+    let bad = client.create_customer(request("12345")).await.unwrap_err();
+    assert_eq!(bad.code(), Code::InvalidArgument);
+    let created = client.create_customer(request("1015cj")).await.unwrap().into_inner();
+    assert_eq!(created.postal_address.as_ref().unwrap().postal_code, "1015 CJ");
+    assert_eq!(created.postal_address.as_ref().unwrap().country_code, "NL");
+
+    let moved = client
+        .update_postal_address(pb::UpdatePostalAddressRequest {
+            customer_id: created.customer_id.clone(),
+            postal_address: address("3511 AA").map(|a| pb::PostalAddress { city: "Utrecht".into(), ..a }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(moved.postal_address.unwrap().city, "Utrecht");
+    let fetched = client
+        .get_customer(pb::GetCustomerRequest { customer_id: created.customer_id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(fetched.postal_address.unwrap().postal_code, "3511 AA");
+    let events: Vec<String> =
+        sqlx::query_scalar("SELECT event_type FROM contracts.outbox ORDER BY seq").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(events, ["pactum.contracts.customer.created", "pactum.contracts.customer.address_changed"]);
+}

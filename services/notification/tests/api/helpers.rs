@@ -51,6 +51,7 @@ impl CustomerCreatedEvent {
             kvk_number: "12345678".to_owned(),
             primary_contact_email: email.to_owned(),
             created_at: None,
+            postal_address: None,
         };
         let payload = contracts::CustomerContactChanged {
             customer: Some(customer),
@@ -69,6 +70,7 @@ impl CustomerCreatedEvent {
             kvk_number: "12345678".to_owned(),
             primary_contact_email: email.to_owned(),
             created_at: None,
+            postal_address: None,
         };
         let payload =
             contracts::CustomerCreated { customer: Some(customer), article: "3.8".to_owned() }.encode_to_vec();

@@ -111,6 +111,9 @@ pub fn document(invoice: &Invoice, issuer: &Issuer, credited_number: Option<&str
     p.gap(10.0);
     p.line(10.0, true, "Aan");
     p.line(10.0, false, &invoice.buyer.name);
+    if let Some(address) = &invoice.buyer.address {
+        p.line(10.0, false, &address.to_string());
+    }
     p.line(10.0, false, &format!("KvK {}", invoice.buyer.kvk_number));
     p.gap(10.0);
     p.line(

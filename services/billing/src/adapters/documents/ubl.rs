@@ -82,7 +82,18 @@ pub fn document(invoice: &Invoice, issuer: &Issuer, credited_number: Option<&str
     x.open("cac:AccountingCustomerParty").open("cac:Party");
     x.leaf_with("cbc:EndpointID", &[("schemeID", KVK_SCHEME)], &invoice.buyer.kvk_number);
     x.open("cac:PartyName").leaf("cbc:Name", &invoice.buyer.name).close();
-    x.open("cac:PostalAddress").open("cac:Country").leaf("cbc:IdentificationCode", "NL").close().close();
+    x.open("cac:PostalAddress");
+    match &invoice.buyer.address {
+        Some(a) => {
+            x.leaf("cbc:StreetName", a.street()).leaf("cbc:CityName", a.city()).leaf("cbc:PostalZone", a.postal_code());
+            x.open("cac:Country").leaf("cbc:IdentificationCode", a.country_code()).close();
+        }
+        // Not known yet: the country alone (BR-10, BR-11); NLCIUS NL-R-004 then asks for more.
+        None => {
+            x.open("cac:Country").leaf("cbc:IdentificationCode", "NL").close();
+        }
+    }
+    x.close();
     x.open("cac:PartyLegalEntity")
         .leaf("cbc:RegistrationName", &invoice.buyer.name)
         .leaf_with("cbc:CompanyID", &[("schemeID", KVK_SCHEME)], &invoice.buyer.kvk_number)

@@ -17,7 +17,24 @@ pub fn customer_to_proto(customer: &Customer) -> pb::Customer {
         kvk_number: customer.kvk_number.to_string(),
         primary_contact_email: customer.primary_contact_email.to_string(),
         created_at: Some(wire::timestamp_to_wire(customer.created_at)),
+        postal_address: customer.postal_address.as_ref().map(address_to_proto),
     }
+}
+
+pub fn address_to_proto(a: &pactum_domain::PostalAddress) -> pb::PostalAddress {
+    pb::PostalAddress {
+        street: a.street().to_owned(),
+        postal_code: a.postal_code().to_owned(),
+        city: a.city().to_owned(),
+        country_code: a.country_code().to_owned(),
+    }
+}
+
+/// `None` when no address was sent.
+pub fn address_from_proto(
+    a: Option<&pb::PostalAddress>,
+) -> Option<Result<pactum_domain::PostalAddress, pactum_domain::AddressError>> {
+    a.map(|a| pactum_domain::PostalAddress::parse(&a.street, &a.postal_code, &a.city, &a.country_code))
 }
 
 pub fn status_to_proto(status: ContractStatus) -> pb::ContractStatus {

@@ -13,8 +13,8 @@ use pactum_proto::pactum::contracts::v1::{self as pb, contract_service_server::C
 use tonic::{Request, Response, Status};
 
 use self::convert::{
-    Fields, acceptance_to_proto, billing_period_from_proto, contract_to_proto, customer_to_proto, ground_from_proto,
-    party_from_proto, payment_method_from_proto, status_from_proto, terms_to_proto,
+    Fields, acceptance_to_proto, address_from_proto, billing_period_from_proto, contract_to_proto, customer_to_proto,
+    ground_from_proto, party_from_proto, payment_method_from_proto, status_from_proto, terms_to_proto,
 };
 use crate::{
     application::{
@@ -77,6 +77,7 @@ where
     ) -> Result<Response<pb::Customer>, Status> {
         let r = request.into_inner();
         let input = RegisterCustomer {
+            postal_address: address_from_proto(r.postal_address.as_ref()),
             name: r.name,
             kvk_number: r.kvk_number,
             primary_contact_email: r.primary_contact_email,
@@ -132,6 +133,24 @@ where
         check(&f)?;
         let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
         let customer = self.customers.update_primary_contact(id, &r.primary_contact_email).await.map_err(status)?;
+        Ok(Response::new(customer_to_proto(&customer)))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn update_postal_address(
+        &self,
+        request: Request<pb::UpdatePostalAddressRequest>,
+    ) -> Result<Response<pb::Customer>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.customer_id(&r.customer_id);
+        let address = address_from_proto(r.postal_address.as_ref());
+        if address.is_none() {
+            f.violations.add("postal_address", "is required");
+        }
+        check(&f)?;
+        let (Some(id), Some(address)) = (id, address) else { return Err(invalid_argument(&f.violations)) };
+        let customer = self.customers.update_postal_address(id, address).await.map_err(status)?;
         Ok(Response::new(customer_to_proto(&customer)))
     }
 
