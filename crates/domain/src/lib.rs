@@ -3,6 +3,7 @@
 //! in that service, not here.
 
 mod address;
+mod billing_terms;
 pub mod calendar;
 mod email;
 mod iban;
@@ -12,6 +13,7 @@ mod money;
 mod violations;
 
 pub use address::{AddressError, PostalAddress};
+pub use billing_terms::{BillingPeriod, PaymentMethod};
 pub use email::{EmailAddress, EmailError};
 pub use iban::{Iban, IbanError, check_digits as iban_check_digits};
 pub use ids::{ContractId, CustomerId, IdError};

@@ -8,53 +8,8 @@ use pactum_domain::{
 
 use super::price_change::PriceChange;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillingPeriod {
-    Monthly,
-    Quarterly,
-    Yearly,
-}
-
-impl BillingPeriod {
-    pub fn months(self) -> u32 {
-        match self {
-            Self::Monthly => 1,
-            Self::Quarterly => 3,
-            Self::Yearly => 12,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Monthly => "monthly",
-            Self::Quarterly => "quarterly",
-            Self::Yearly => "yearly",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Monthly, Self::Quarterly, Self::Yearly].into_iter().find(|p| p.as_str() == s)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentMethod {
-    DirectDebit,
-    BankTransfer,
-}
-
-impl PaymentMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DirectDebit => "direct_debit",
-            Self::BankTransfer => "bank_transfer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::DirectDebit, Self::BankTransfer].into_iter().find(|p| p.as_str() == s)
-    }
-}
+// Shared with the contracts service; see `pactum_domain::billing_terms`.
+pub use pactum_domain::{BillingPeriod, PaymentMethod};
 
 /// A product on the agreement: a monthly price excluding VAT (art. 8.1).
 #[derive(Debug, Clone, PartialEq, Eq)]

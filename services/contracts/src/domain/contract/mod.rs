@@ -7,6 +7,7 @@ mod new;
 mod tests;
 
 use chrono::NaiveDate;
+pub use pactum_domain::{BillingPeriod, PaymentMethod};
 use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
 
 pub use error::ContractError;
@@ -80,55 +81,6 @@ const TRANSITIONS: &[(ContractStatus, ContractStatus)] = {
 
 pub fn transition_allowed(from: ContractStatus, to: ContractStatus) -> bool {
     TRANSITIONS.contains(&(from, to))
-}
-
-/// Art. 8.5: how often fees are invoiced, in advance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BillingPeriod {
-    Monthly,
-    Quarterly,
-    Yearly,
-}
-
-impl BillingPeriod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Monthly => "monthly",
-            Self::Quarterly => "quarterly",
-            Self::Yearly => "yearly",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Monthly, Self::Quarterly, Self::Yearly].into_iter().find(|p| p.as_str() == s)
-    }
-
-    pub fn months(self) -> u32 {
-        match self {
-            Self::Monthly => 1,
-            Self::Quarterly => 3,
-            Self::Yearly => 12,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentMethod {
-    DirectDebit,
-    BankTransfer,
-}
-
-impl PaymentMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::DirectDebit => "direct_debit",
-            Self::BankTransfer => "bank_transfer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::DirectDebit, Self::BankTransfer].into_iter().find(|p| p.as_str() == s)
-    }
 }
 
 /// Who gives notice (art. 13.2: either party).
