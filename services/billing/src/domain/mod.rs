@@ -1,6 +1,8 @@
 //! The invoicing rules of the terms (art. 8.1, 8.2, 8.4, 8.6, 8.7, 8.10, 10.1). No gRPC, no SQL.
 
+pub mod collection;
 pub mod contract;
+pub mod interest;
 pub mod invoice;
 pub mod percent;
 pub mod price_change;
@@ -57,5 +59,7 @@ impl BillingError {
     }
 }
 
+#[cfg(test)]
+mod interest_tests;
 #[cfg(test)]
 mod tests;
