@@ -79,6 +79,10 @@ pub mod catalogue {
         pub const INVOICE_DISPUTED: Entry = invoice("pactum.billing.invoice.disputed");
         pub const INVOICE_DISPUTE_RESOLVED: Entry = invoice("pactum.billing.invoice.dispute_resolved");
         pub const CREDIT_NOTE_ISSUED: Entry = invoice("pactum.billing.credit_note.issued");
+        pub const INVOICE_PAID: Entry = invoice("pactum.billing.invoice.paid");
+        pub const INVOICE_HANDED_OVER: Entry = invoice("pactum.billing.invoice.handed_over");
+        pub const PAYMENT_RECORDED: Entry =
+            Entry { subject: "pactum.billing.payment.recorded", data_schema: "pactum.billing.v1.PaymentRecorded" };
         pub const PRICES_CHANGE_ANNOUNCED: Entry = Entry {
             subject: "pactum.billing.prices.change_announced",
             data_schema: "pactum.billing.v1.PriceChangeAnnounced",

@@ -10,7 +10,7 @@ use pactum_bus::{Consumer, Outbox};
 
 use crate::{
     adapters::{contract_events, grpc::BillingGrpc, postgres::PgInvoices},
-    application::invoicing::Invoicing,
+    application::{collections::Collections, invoicing::Invoicing},
     config::Config,
 };
 
@@ -41,10 +41,13 @@ impl pactum_host::Service for Billing {
             contract_events::ContractEvents,
         );
         host.spawn_background(|shutdown| consumer.run(shutdown));
-        let invoicing = Arc::new(Invoicing::new(PgInvoices::new(host.pool().clone(), Outbox::new(SCHEMA))));
+        let store = PgInvoices::new(host.pool().clone(), Outbox::new(SCHEMA));
+        let invoicing = Arc::new(Invoicing::new(store.clone()));
+        let collections = Arc::new(Collections::new(store));
         Wiring {
             routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc::new(
                 invoicing,
+                collections,
                 config.issuer.clone(),
             ))),
             service_names: vec![SERVICE_NAME],

@@ -6,11 +6,12 @@ use pactum_proto::{
     pactum::billing::v1 as pb,
 };
 
-use super::grpc::convert::{invoice_to_proto, price_change_to_proto};
+use super::grpc::convert::{amount_due_to_proto, invoice_to_proto, payment_to_proto, price_change_to_proto};
 use crate::{
-    application::InvoiceChange,
+    application::{InvoiceChange, RecordedPayment},
     domain::{
         article,
+        interest::AmountDue,
         invoice::{Invoice, Kind},
         price_change::PriceChange,
     },
@@ -20,11 +21,11 @@ const fn event_type(entry: Entry) -> EventType {
     EventType::new(entry.subject, entry.data_schema)
 }
 
-fn invoice_event(entry: Entry, invoice: &Invoice, reason: String) -> OutboxEvent {
+fn invoice_event(entry: Entry, invoice: &Invoice, article: &str, reason: String) -> OutboxEvent {
     let payload = pb::InvoiceChanged {
         invoice: Some(invoice_to_proto(invoice)),
         customer_id: invoice.buyer.customer_id.to_string(),
-        article: invoice.article.to_owned(),
+        article: article.to_owned(),
         reason,
     };
     OutboxEvent::new(event_type(entry), invoice.id, &payload)
@@ -36,17 +37,46 @@ pub fn issued(invoice: &Invoice) -> OutboxEvent {
         Kind::Invoice => catalogue::INVOICE_ISSUED,
         Kind::CreditNote => catalogue::CREDIT_NOTE_ISSUED,
     };
-    invoice_event(entry, invoice, String::new())
+    invoice_event(entry, invoice, invoice.article, String::new())
 }
 
 /// `invoice.disputed` (art. 8.6, with the customer's reasons) or `invoice.dispute_resolved`.
 pub fn changed(invoice: &Invoice, change: InvoiceChange) -> OutboxEvent {
     match change {
-        InvoiceChange::Disputed => {
-            invoice_event(catalogue::INVOICE_DISPUTED, invoice, invoice.dispute_reason.clone().unwrap_or_default())
-        }
-        InvoiceChange::DisputeResolved => invoice_event(catalogue::INVOICE_DISPUTE_RESOLVED, invoice, String::new()),
+        InvoiceChange::Disputed => invoice_event(
+            catalogue::INVOICE_DISPUTED,
+            invoice,
+            article::PAYMENT_TERM_AND_DISPUTES,
+            invoice.dispute_reason.clone().unwrap_or_default(),
+        ),
+        InvoiceChange::DisputeResolved => invoice_event(
+            catalogue::INVOICE_DISPUTE_RESOLVED,
+            invoice,
+            article::PAYMENT_TERM_AND_DISPUTES,
+            String::new(),
+        ),
     }
+}
+
+/// `invoice.paid`: nothing is owed any more.
+pub fn paid(invoice: &Invoice) -> OutboxEvent {
+    invoice_event(catalogue::INVOICE_PAID, invoice, article::PAYMENT_ORDER, String::new())
+}
+
+/// `invoice.handed_over` (art. 8.8): collection costs are due on top.
+pub fn handed_over(invoice: &Invoice, costs: pactum_domain::Money) -> OutboxEvent {
+    invoice_event(catalogue::INVOICE_HANDED_OVER, invoice, article::LATE_PAYMENT, format!("collection costs {costs}"))
+}
+
+/// `payment.recorded` (art. 6:44 BW): the payment and what is still owed after it.
+pub fn payment_recorded(payment: &RecordedPayment, invoice: &Invoice, due: &AmountDue) -> OutboxEvent {
+    let payload = pb::PaymentRecorded {
+        payment: Some(payment_to_proto(payment)),
+        customer_id: invoice.buyer.customer_id.to_string(),
+        amount_due: Some(amount_due_to_proto(invoice.id, due)),
+        article: article::PAYMENT_ORDER.to_owned(),
+    };
+    OutboxEvent::new(event_type(catalogue::PAYMENT_RECORDED), payment.id, &payload)
 }
 
 /// `prices.change_announced` (art. 8.4): notification tells every customer (art. 14.18).

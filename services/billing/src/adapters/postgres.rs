@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::events;
 use crate::{
-    application::{BillingBatch, InvoiceChange, InvoiceStore},
+    application::{BillingBatch, Claim, InvoiceChange, InvoiceStore, RecordedPayment},
     domain::{
         BillingError, StorageError, article,
         contract::{BillableContract, BillingPeriod, ContractLine, PaymentMethod},
+        interest::{AmountDue, Payment, StatutoryRate},
         invoice::{self, Buyer, Draft, Invoice, InvoiceLine, InvoiceNumber, Kind, Status},
         percent::Percent,
         price_change::{PriceChange, PriceChangeKind},
@@ -374,7 +375,189 @@ impl PgInvoices {
     }
 }
 
+impl PgInvoices {
+    /// The claim on a locked (or read) invoice, in the same transaction.
+    async fn claim_in(tx: &mut PgConnection, invoice: Invoice) -> Result<Claim, BillingError> {
+        let payments = sqlx::query!(
+            "SELECT paid_on, amount_cents FROM billing.payments WHERE invoice_id = $1 ORDER BY paid_on, created_at",
+            invoice.id
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .map(|p| Payment { booked_on: p.paid_on, amount: Money::from_cents(p.amount_cents) })
+        .collect();
+        let collection = sqlx::query!(
+            "SELECT handed_over_on, costs_cents FROM billing.collections WHERE invoice_id = $1",
+            invoice.id
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let rates = sqlx::query!("SELECT valid_from, basis_points FROM billing.statutory_rates ORDER BY valid_from")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(failed)?
+            .into_iter()
+            .map(|r| StatutoryRate {
+                valid_from: r.valid_from,
+                percent: Percent::from_hundredths(i64::from(r.basis_points)),
+            })
+            .collect();
+        Ok(Claim {
+            payments,
+            collection_costs: collection.as_ref().map_or(Money::ZERO, |c| Money::from_cents(c.costs_cents)),
+            handed_over_on: collection.map(|c| c.handed_over_on),
+            rates,
+            invoice,
+        })
+    }
+}
+
 impl InvoiceStore for PgInvoices {
+    #[tracing::instrument(skip_all, fields(valid_from = %rate.valid_from))]
+    async fn set_statutory_rate(&self, rate: StatutoryRate) -> Result<(), BillingError> {
+        sqlx::query!(
+            "INSERT INTO billing.statutory_rates (valid_from, basis_points) VALUES ($1, $2)
+             ON CONFLICT (valid_from) DO UPDATE SET basis_points = EXCLUDED.basis_points",
+            rate.valid_from,
+            i32::try_from(rate.percent.hundredths()).unwrap_or(i32::MAX),
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %invoice_id))]
+    async fn claim(&self, invoice_id: Uuid) -> Result<Option<Claim>, BillingError> {
+        let mut conn = self.pool.acquire().await.map_err(failed)?;
+        let Some(invoice) = self.list_where(Some(invoice_id), None, None, None, 1).await?.pop() else {
+            return Ok(None);
+        };
+        Ok(Some(Self::claim_in(&mut conn, invoice).await?))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %invoice_id))]
+    async fn hand_over<F>(&self, invoice_id: Uuid, on: NaiveDate, f: F) -> Result<(Invoice, Money), BillingError>
+    where
+        F: FnOnce(&Claim) -> Result<Money, BillingError> + Send,
+    {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let invoice = Self::lock_invoice(&mut tx, invoice_id)
+            .await?
+            .ok_or_else(|| BillingError::NotFound { resource: "invoice", id: invoice_id.to_string() })?;
+        let claim = Self::claim_in(&mut tx, invoice).await?;
+        let costs = f(&claim)?;
+        sqlx::query!(
+            "INSERT INTO billing.collections (invoice_id, handed_over_on, costs_cents) VALUES ($1, $2, $3)",
+            invoice_id,
+            on,
+            costs.cents()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        self.outbox.enqueue(&mut tx, &events::handed_over(&claim.invoice, costs)).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok((claim.invoice, costs))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %payment.invoice_id))]
+    async fn record_payment<F>(
+        &self,
+        payment: RecordedPayment,
+        request_id: Option<String>,
+        f: F,
+    ) -> Result<(RecordedPayment, Invoice, AmountDue), BillingError>
+    where
+        F: Fn(&Claim) -> Result<AmountDue, BillingError> + Send + Sync,
+    {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let id = payment.invoice_id;
+        let invoice = Self::lock_invoice(&mut tx, id)
+            .await?
+            .ok_or_else(|| BillingError::NotFound { resource: "invoice", id: id.to_string() })?;
+        if let Some(request_id) = &request_id {
+            let earlier = sqlx::query!("SELECT payment_id, invoice_id, amount_cents, paid_on, reference FROM billing.payments WHERE request_id = $1", request_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(failed)?;
+            if let Some(e) = earlier {
+                let recorded = RecordedPayment {
+                    id: e.payment_id,
+                    invoice_id: e.invoice_id,
+                    amount: Money::from_cents(e.amount_cents),
+                    paid_on: e.paid_on,
+                    reference: e.reference,
+                };
+                let claim = Self::claim_in(&mut tx, invoice).await?;
+                let due = f(&claim)?;
+                return Ok((recorded, claim.invoice, due));
+            }
+        }
+        if invoice.kind != Kind::Invoice || invoice.status == Status::Credited {
+            return Err(BillingError::refused(
+                article::PAYMENT_ORDER,
+                "NOT_PAYABLE",
+                format!("the invoice is {}; nothing can be paid on it", invoice.status),
+            ));
+        }
+        let before = f(&Self::claim_in(&mut tx, invoice.clone()).await?)?;
+        sqlx::query!(
+            "INSERT INTO billing.payments (payment_id, invoice_id, amount_cents, paid_on, reference, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            payment.id,
+            id,
+            payment.amount.cents(),
+            payment.paid_on,
+            payment.reference,
+            request_id,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let mut claim = Self::claim_in(&mut tx, invoice).await?;
+        let due = f(&claim)?;
+        let invoice = &mut claim.invoice;
+        invoice.amount_paid = invoice
+            .amount_paid
+            .checked_add(payment.amount)
+            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+        let paid_now = due.total.cents() == 0 && invoice.status != Status::Paid;
+        if paid_now {
+            invoice.status = Status::Paid;
+        }
+        sqlx::query!(
+            "UPDATE billing.invoices SET amount_paid_cents = $2, status = $3 WHERE invoice_id = $1",
+            id,
+            invoice.amount_paid.cents(),
+            invoice.status.as_str()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let extra = due.overpaid.cents() - before.overpaid.cents();
+        if extra > 0 {
+            sqlx::query!(
+                "INSERT INTO billing.credit_balances (customer_id, balance_cents) VALUES ($1, $2)
+                 ON CONFLICT (customer_id) DO UPDATE SET balance_cents = billing.credit_balances.balance_cents + EXCLUDED.balance_cents",
+                invoice.buyer.customer_id.as_uuid(),
+                extra,
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        }
+        let mut outbox = vec![events::payment_recorded(&payment, invoice, &due)];
+        if paid_now {
+            outbox.push(events::paid(invoice));
+        }
+        self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok((payment, claim.invoice, due))
+    }
+
     #[tracing::instrument(skip_all, fields(%as_of, limit))]
     async fn bill_batch(
         &self,

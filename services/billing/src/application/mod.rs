@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::domain::{
     BillingError,
+    interest::AmountDue,
     invoice::{Draft, Invoice, Status},
     price_change::PriceChange,
 };
@@ -102,6 +103,57 @@ pub trait InvoiceStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<crate::domain::invoice::Buyer>, BillingError>> + Send;
 
     fn contract_exists(&self, contract_id: ContractId) -> impl Future<Output = Result<bool, BillingError>> + Send;
+
+    /// Sets the statutory rate in force from its date (replacing one for the same date).
+    fn set_statutory_rate(
+        &self,
+        rate: crate::domain::interest::StatutoryRate,
+    ) -> impl Future<Output = Result<(), BillingError>> + Send;
+
+    fn claim(&self, invoice_id: Uuid) -> impl Future<Output = Result<Option<Claim>, BillingError>> + Send;
+
+    /// Hands the claim over for collection with the costs `f` sets, under a row lock, with the
+    /// `invoice.handed_over` event.
+    fn hand_over<F>(
+        &self,
+        invoice_id: Uuid,
+        on: NaiveDate,
+        f: F,
+    ) -> impl Future<Output = Result<(Invoice, Money), BillingError>> + Send
+    where
+        F: FnOnce(&Claim) -> Result<Money, BillingError> + Send;
+
+    /// Records a payment (once per request id) under a row lock; `f` says what is due after it,
+    /// which decides whether the invoice is paid and what was paid beyond it.
+    fn record_payment<F>(
+        &self,
+        payment: RecordedPayment,
+        request_id: Option<String>,
+        f: F,
+    ) -> impl Future<Output = Result<(RecordedPayment, Invoice, AmountDue), BillingError>> + Send
+    where
+        F: Fn(&Claim) -> Result<AmountDue, BillingError> + Send + Sync;
 }
 
+pub mod collections;
 pub mod invoicing;
+
+/// An invoice as a claim: what was paid on it, what collection added, and the statutory rates.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub invoice: Invoice,
+    pub payments: Vec<crate::domain::interest::Payment>,
+    pub collection_costs: Money,
+    pub handed_over_on: Option<NaiveDate>,
+    pub rates: Vec<crate::domain::interest::StatutoryRate>,
+}
+
+/// A payment as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedPayment {
+    pub id: Uuid,
+    pub invoice_id: Uuid,
+    pub amount: Money,
+    pub paid_on: NaiveDate,
+    pub reference: String,
+}

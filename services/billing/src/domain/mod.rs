@@ -13,14 +13,25 @@ pub mod article {
     pub const PRICE_CHANGES: &str = "8.4";
     pub const PAYMENT_TERM_AND_DISPUTES: &str = "8.6";
     pub const IN_ADVANCE: &str = "8.7";
+    pub const LATE_PAYMENT: &str = "8.8";
+    pub const PAYMENT_ORDER: &str = "6:44 BW";
     pub const EXTRA_WORK: &str = "8.10";
     pub const LIABILITY_CAP: &str = "10.1";
 
     /// The article constant spelled `s`, for reading a stored article back.
     pub fn parse(s: &str) -> Option<&'static str> {
-        [TARIFFS, PRICE_CHANGES, PAYMENT_TERM_AND_DISPUTES, IN_ADVANCE, EXTRA_WORK, LIABILITY_CAP]
-            .into_iter()
-            .find(|a| *a == s)
+        [
+            TARIFFS,
+            PRICE_CHANGES,
+            PAYMENT_TERM_AND_DISPUTES,
+            IN_ADVANCE,
+            LATE_PAYMENT,
+            PAYMENT_ORDER,
+            EXTRA_WORK,
+            LIABILITY_CAP,
+        ]
+        .into_iter()
+        .find(|a| *a == s)
     }
 }
 

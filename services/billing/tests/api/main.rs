@@ -5,4 +5,5 @@
 mod documents;
 mod helpers;
 mod invoicing;
+mod payments;
 mod surface;

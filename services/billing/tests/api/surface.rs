@@ -18,14 +18,18 @@ async fn starts_migrates_serves_health_and_reflection_and_drains() {
         tables,
         [
             "_sqlx_migrations",
+            "collections",
             "contracts",
+            "credit_balances",
             "customers",
             "inbox",
             "invoice_lines",
             "invoice_sequences",
             "invoices",
             "outbox",
-            "price_changes"
+            "payments",
+            "price_changes",
+            "statutory_rates"
         ],
         "its own schema"
     );

@@ -94,3 +94,37 @@ pub fn price_change_to_proto(c: &PriceChange) -> pb::PriceChange {
         article: crate::domain::article::PRICE_CHANGES.to_owned(),
     }
 }
+
+pub fn amount_due_to_proto(invoice_id: uuid::Uuid, due: &crate::domain::interest::AmountDue) -> pb::AmountDue {
+    pb::AmountDue {
+        invoice_id: invoice_id.to_string(),
+        as_of: None,
+        principal: Some(wire::money_to_wire(due.principal)),
+        interest: Some(wire::money_to_wire(due.interest)),
+        collection_costs: Some(wire::money_to_wire(due.collection_costs)),
+        total: Some(wire::money_to_wire(due.total)),
+        overpaid: Some(wire::money_to_wire(due.overpaid)),
+        breakdown: due
+            .breakdown
+            .iter()
+            .map(|b| pb::InterestPeriod {
+                from: Some(wire::date_to_wire(b.from)),
+                to: Some(wire::date_to_wire(b.to)),
+                percent: b.percent.to_string(),
+                days: b.days,
+                interest: Some(wire::money_to_wire(b.interest)),
+            })
+            .collect(),
+        article: crate::domain::article::LATE_PAYMENT.to_owned(),
+    }
+}
+
+pub fn payment_to_proto(p: &crate::application::RecordedPayment) -> pb::Payment {
+    pb::Payment {
+        payment_id: p.id.to_string(),
+        invoice_id: p.invoice_id.to_string(),
+        amount: Some(wire::money_to_wire(p.amount)),
+        paid_on: Some(wire::date_to_wire(p.paid_on)),
+        reference: p.reference.clone(),
+    }
+}

@@ -13,11 +13,14 @@ use pactum_proto::pactum::billing::v1::{self as pb, billing_service_server::Bill
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
-use self::convert::{invoice_to_proto, kind_from_proto, price_change_to_proto, status_from_proto};
+use self::convert::{
+    amount_due_to_proto, invoice_to_proto, kind_from_proto, payment_to_proto, price_change_to_proto, status_from_proto,
+};
 use crate::{
     adapters::documents::{pdf, ubl},
     application::{
         InvoiceStore,
+        collections::Collections,
         invoicing::{Invoicing, LIABILITY_ARTICLE},
     },
     config::Issuer,
@@ -84,12 +87,13 @@ macro_rules! all {
 #[derive(Debug)]
 pub struct BillingGrpc<S> {
     invoicing: Arc<Invoicing<S>>,
+    collections: Arc<Collections<S>>,
     issuer: Arc<Issuer>,
 }
 
 impl<S> BillingGrpc<S> {
-    pub fn new(invoicing: Arc<Invoicing<S>>, issuer: Issuer) -> Self {
-        Self { invoicing, issuer: Arc::new(issuer) }
+    pub fn new(invoicing: Arc<Invoicing<S>>, collections: Arc<Collections<S>>, issuer: Issuer) -> Self {
+        Self { invoicing, collections, issuer: Arc::new(issuer) }
     }
 }
 
@@ -305,6 +309,78 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             content_type: content_type.to_owned(),
             filename: format!("{}.{extension}", invoice.number.as_str()),
             content,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_statutory_rate(
+        &self,
+        request: Request<pb::SetStatutoryRateRequest>,
+    ) -> Result<Response<pb::StatutoryRate>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let from = f.date("valid_from", r.valid_from.as_ref());
+        let percent = f.percent(&r.percent);
+        let (from, percent) = all!(f, from, percent);
+        let rate = self.collections.set_statutory_rate(from, percent).await.map_err(status)?;
+        Ok(Response::new(pb::StatutoryRate {
+            valid_from: Some(wire::date_to_wire(rate.valid_from)),
+            percent: rate.percent.to_string(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
+    async fn get_amount_due(
+        &self,
+        request: Request<pb::GetAmountDueRequest>,
+    ) -> Result<Response<pb::AmountDue>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.uuid("invoice_id", &r.invoice_id);
+        let as_of = f.date("as_of", r.as_of.as_ref());
+        let (id, as_of) = all!(f, id, as_of);
+        let due = self.collections.amount_due(id, as_of).await.map_err(status)?;
+        Ok(Response::new(pb::AmountDue { as_of: Some(wire::date_to_wire(as_of)), ..amount_due_to_proto(id, &due) }))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
+    async fn hand_over_for_collection(
+        &self,
+        request: Request<pb::HandOverForCollectionRequest>,
+    ) -> Result<Response<pb::HandOverForCollectionResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.uuid("invoice_id", &r.invoice_id);
+        let on = f.date("date", r.date.as_ref());
+        let (id, on) = all!(f, id, on);
+        let (invoice, costs) = self.collections.hand_over(id, on).await.map_err(status)?;
+        Ok(Response::new(pb::HandOverForCollectionResponse {
+            invoice: Some(invoice_to_proto(&invoice)),
+            collection_costs: Some(wire::money_to_wire(costs)),
+            article: crate::domain::article::LATE_PAYMENT.to_owned(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
+    async fn record_payment(
+        &self,
+        request: Request<pb::RecordPaymentRequest>,
+    ) -> Result<Response<pb::RecordPaymentResponse>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let id = f.uuid("invoice_id", &r.invoice_id);
+        let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
+        let on = f.date("paid_on", r.paid_on.as_ref());
+        let (id, amount, on) = all!(f, id, amount, on);
+        let (payment, invoice, due) = self
+            .collections
+            .record_payment(id, amount, on, r.reference, request_id(&r.request_id))
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::RecordPaymentResponse {
+            payment: Some(payment_to_proto(&payment)),
+            invoice: Some(invoice_to_proto(&invoice)),
+            amount_due: Some(pb::AmountDue { as_of: Some(wire::date_to_wire(on)), ..amount_due_to_proto(id, &due) }),
         }))
     }
 }

@@ -1,0 +1,128 @@
+//! Payments, statutory interest and collection (art. 8.8; art. 6:44, 6:96, 6:119a BW).
+
+use chrono::NaiveDate;
+use pactum_domain::Money;
+use uuid::Uuid;
+
+use super::{Claim, InvoiceStore, RecordedPayment};
+use crate::domain::{
+    BillingError, article,
+    collection::collection_costs,
+    interest::{AmountDue, InterestError, StatutoryRate, amount_due},
+    invoice::{Invoice, Kind, Status},
+    percent::Percent,
+};
+
+/// What is owed on a claim on `as_of`. A credited invoice owes nothing; a credit note is no claim.
+pub fn due_on(claim: &Claim, as_of: NaiveDate) -> Result<AmountDue, BillingError> {
+    let invoice = &claim.invoice;
+    if invoice.kind != Kind::Invoice {
+        return Err(BillingError::invalid("invoice_id", "is a credit note, not a claim"));
+    }
+    let principal = if invoice.status == Status::Credited { Money::ZERO } else { invoice.total };
+    amount_due(principal, invoice.due_date, claim.collection_costs, &claim.payments, &claim.rates, as_of).map_err(|e| {
+        match e {
+            InterestError::NoRate(day) => BillingError::refused(
+                article::LATE_PAYMENT,
+                "NO_STATUTORY_RATE",
+                format!("no statutory commercial interest rate is known for {day}; set it first"),
+            ),
+        }
+    })
+}
+
+#[derive(Debug)]
+pub struct Collections<S> {
+    store: S,
+}
+
+impl<S: InvoiceStore> Collections<S> {
+    pub fn new(store: S) -> Self {
+        Self { store }
+    }
+
+    async fn claim(&self, id: Uuid) -> Result<Claim, BillingError> {
+        self.store.claim(id).await?.ok_or_else(|| BillingError::NotFound { resource: "invoice", id: id.to_string() })
+    }
+
+    pub async fn set_statutory_rate(
+        &self,
+        valid_from: NaiveDate,
+        percent: Percent,
+    ) -> Result<StatutoryRate, BillingError> {
+        if percent.hundredths() < 0 || percent > Percent::HUNDRED {
+            return Err(BillingError::invalid("percent", "must be between 0 and 100"));
+        }
+        let rate = StatutoryRate { valid_from, percent };
+        self.store.set_statutory_rate(rate).await?;
+        Ok(rate)
+    }
+
+    /// Art. 8.8: interest from the day after the due date, without notice of default.
+    pub async fn amount_due(&self, id: Uuid, as_of: NaiveDate) -> Result<AmountDue, BillingError> {
+        due_on(&self.claim(id).await?, as_of)
+    }
+
+    /// Art. 8.8: only a claim past due is handed over; the costs follow the BIK scale on the
+    /// principal still open that day.
+    pub async fn hand_over(&self, id: Uuid, on: NaiveDate) -> Result<(Invoice, Money), BillingError> {
+        self.store
+            .hand_over(id, on, |claim| {
+                let invoice = &claim.invoice;
+                if let Some(earlier) = claim.handed_over_on {
+                    return Err(BillingError::refused(
+                        article::LATE_PAYMENT,
+                        "ALREADY_HANDED_OVER",
+                        format!("the claim was handed over on {earlier}"),
+                    ));
+                }
+                if matches!(invoice.status, Status::Paid | Status::Credited) || invoice.kind != Kind::Invoice {
+                    return Err(BillingError::refused(
+                        article::LATE_PAYMENT,
+                        "NOTHING_TO_COLLECT",
+                        format!("the invoice is {}", invoice.status),
+                    ));
+                }
+                if on <= invoice.due_date {
+                    return Err(BillingError::refused(
+                        article::LATE_PAYMENT,
+                        "NOT_PAST_DUE",
+                        format!("the invoice is due on {}; it can be handed over from the day after", invoice.due_date),
+                    ));
+                }
+                let open = due_on(claim, on)?.principal;
+                if open.cents() == 0 {
+                    return Err(BillingError::refused(
+                        article::LATE_PAYMENT,
+                        "NOTHING_TO_COLLECT",
+                        "the principal is paid",
+                    ));
+                }
+                Ok(collection_costs(open))
+            })
+            .await
+    }
+
+    /// A payment (art. 6:44 BW order), once per request id. Paid in full, the invoice is PAID;
+    /// paid beyond, the rest is the customer's credit.
+    pub async fn record_payment(
+        &self,
+        invoice_id: Uuid,
+        amount: Money,
+        paid_on: NaiveDate,
+        reference: String,
+        request_id: Option<String>,
+    ) -> Result<(RecordedPayment, Invoice, AmountDue), BillingError> {
+        if amount.cents() <= 0 {
+            return Err(BillingError::invalid("amount", "must be more than 0"));
+        }
+        let payment =
+            RecordedPayment { id: Uuid::now_v7(), invoice_id, amount, paid_on, reference: reference.trim().to_owned() };
+        let (recorded, invoice, due) =
+            self.store.record_payment(payment, request_id, |claim| due_on(claim, paid_on)).await?;
+        if recorded.invoice_id != invoice_id || recorded.amount != amount {
+            return Err(BillingError::RequestIdReused);
+        }
+        Ok((recorded, invoice, due))
+    }
+}
