@@ -81,6 +81,20 @@ pub mod catalogue {
         pub const CREDIT_NOTE_ISSUED: Entry = invoice("pactum.billing.credit_note.issued");
         pub const INVOICE_PAID: Entry = invoice("pactum.billing.invoice.paid");
         pub const INVOICE_HANDED_OVER: Entry = invoice("pactum.billing.invoice.handed_over");
+        const fn debit(subject: &'static str) -> Entry {
+            Entry { subject, data_schema: "pactum.billing.v1.DirectDebitChanged" }
+        }
+
+        pub const DIRECT_DEBIT_COLLECTED: Entry = debit("pactum.billing.direct_debit.collected");
+        pub const DIRECT_DEBIT_FAILED: Entry = debit("pactum.billing.direct_debit.failed");
+        pub const DIRECT_DEBIT_BATCH_EXPORTED: Entry = Entry {
+            subject: "pactum.billing.direct_debit.batch_exported",
+            data_schema: "pactum.billing.v1.DirectDebitBatchExported",
+        };
+        pub const DIRECT_DEBIT_MANDATE_REQUIRED: Entry = Entry {
+            subject: "pactum.billing.direct_debit.mandate_required",
+            data_schema: "pactum.billing.v1.MandateRequired",
+        };
         pub const PAYMENT_RECORDED: Entry =
             Entry { subject: "pactum.billing.payment.recorded", data_schema: "pactum.billing.v1.PaymentRecorded" };
         pub const PRICES_CHANGE_ANNOUNCED: Entry = Entry {

@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use pactum_billing::{
     adapters::postgres::PgInvoices,
     application::invoicing::{BILLING_BATCH, Invoicing},
-    config::{Config, Issuer},
+    config::Config,
     startup::Application,
 };
 use pactum_bus::{EventType, Outbox, OutboxEvent};
@@ -46,7 +46,7 @@ async fn main() {
             shutdown_grace: Duration::from_secs(1),
             outbox_poll_interval: Duration::from_secs(3600),
         },
-        issuer: Issuer::from_env().unwrap(),
+        ..Config::from_env().unwrap()
     };
     let app = Application::build(config).await.expect("migrates");
     let pool = app.pool().clone();

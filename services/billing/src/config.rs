@@ -1,4 +1,6 @@
-use pactum_domain::{Iban, KvkNumber};
+use pactum_domain::{Iban, KvkNumber, Money};
+
+use crate::domain::sepa::CreditorId;
 use pactum_platform::config::{ConfigError, ServiceConfig, var_or};
 
 /// The billing service's configuration, from the environment.
@@ -7,6 +9,11 @@ pub struct Config {
     pub service: ServiceConfig,
     /// The vendor as it appears on every invoice (art. 35a Wet OB).
     pub issuer: Issuer,
+    /// `ISSUER_CREDITOR_ID` [derived from ISSUER_KVK]: the SEPA creditor identifier, check
+    /// digits verified.
+    pub creditor_id: CreditorId,
+    /// `FAILED_DEBIT_FEE` [7.50]: charged to the customer for a failed direct debit (art. 8.5).
+    pub failed_debit_fee: Money,
 }
 
 /// The issuing company. The defaults are the Dutch tax authority's and banks' published example
@@ -65,7 +72,17 @@ impl Issuer {
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self { service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?, issuer: Issuer::from_env()? })
+        let issuer = Issuer::from_env()?;
+        let creditor =
+            var_or::<String>("ISSUER_CREDITOR_ID", CreditorId::for_kvk(issuer.kvk_number.as_str()).as_str())?;
+        let creditor_id =
+            CreditorId::parse(&creditor).map_err(|problem| ConfigError { name: "ISSUER_CREDITOR_ID", problem })?;
+        let fee: String = var_or("FAILED_DEBIT_FEE", "7.50")?;
+        let failed_debit_fee = Money::parse(&fee).ok().filter(|m| !m.is_negative()).ok_or_else(|| ConfigError {
+            name: "FAILED_DEBIT_FEE",
+            problem: format!("{fee:?} is not an amount of euros like 7.50"),
+        })?;
+        Ok(Self { service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?, issuer, creditor_id, failed_debit_fee })
     }
 }
 

@@ -43,12 +43,13 @@ impl pactum_host::Service for Billing {
         host.spawn_background(|shutdown| consumer.run(shutdown));
         let store = PgInvoices::new(host.pool().clone(), Outbox::new(SCHEMA));
         let invoicing = Arc::new(Invoicing::new(store.clone()));
-        let collections = Arc::new(Collections::new(store));
+        let collections = Arc::new(Collections::new(store, config.failed_debit_fee));
         Wiring {
             routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc::new(
                 invoicing,
                 collections,
                 config.issuer.clone(),
+                config.creditor_id.clone(),
             ))),
             service_names: vec![SERVICE_NAME],
         }

@@ -6,9 +6,11 @@ use pactum_proto::{
     pactum::billing::v1 as pb,
 };
 
-use super::grpc::convert::{amount_due_to_proto, invoice_to_proto, payment_to_proto, price_change_to_proto};
+use super::grpc::convert::{
+    amount_due_to_proto, batch_to_proto, invoice_to_proto, payment_to_proto, price_change_to_proto,
+};
 use crate::{
-    application::{InvoiceChange, RecordedPayment},
+    application::{ExportedBatch, InvoiceChange, RecordedPayment},
     domain::{
         article,
         interest::AmountDue,
@@ -77,6 +79,49 @@ pub fn payment_recorded(payment: &RecordedPayment, invoice: &Invoice, due: &Amou
         article: article::PAYMENT_ORDER.to_owned(),
     };
     OutboxEvent::new(event_type(catalogue::PAYMENT_RECORDED), payment.id, &payload)
+}
+
+/// `direct_debit.collected`, or `direct_debit.failed` with the reason code and fee (art. 8.5).
+pub fn direct_debit(
+    invoice: &Invoice,
+    mandate_id: &str,
+    sequence_type: &str,
+    amount: pactum_domain::Money,
+    failure: Option<(&str, pactum_domain::Money)>,
+) -> OutboxEvent {
+    let payload = pb::DirectDebitChanged {
+        invoice_id: invoice.id.to_string(),
+        invoice_number: invoice.number.as_str().to_owned(),
+        customer_id: invoice.buyer.customer_id.to_string(),
+        mandate_id: mandate_id.to_owned(),
+        sequence_type: sequence_type.to_owned(),
+        amount: Some(pactum_platform::wire::money_to_wire(amount)),
+        reason_code: failure.map(|f| f.0.to_owned()).unwrap_or_default(),
+        failed_debit_fee: failure.map(|f| pactum_platform::wire::money_to_wire(f.1)),
+        article: article::DIRECT_DEBIT.to_owned(),
+    };
+    let entry = if failure.is_some() { catalogue::DIRECT_DEBIT_FAILED } else { catalogue::DIRECT_DEBIT_COLLECTED };
+    OutboxEvent::new(event_type(entry), invoice.id, &payload)
+}
+
+/// `direct_debit.batch_exported`.
+pub fn batch_exported(batch: &ExportedBatch, collection_date: chrono::NaiveDate) -> OutboxEvent {
+    let payload = pb::DirectDebitBatchExported { batch: Some(batch_to_proto(batch, collection_date, false)) };
+    OutboxEvent::new(
+        event_type(catalogue::DIRECT_DEBIT_BATCH_EXPORTED),
+        batch.batch_id.map(|b| b.to_string()).unwrap_or_default(),
+        &payload,
+    )
+}
+
+/// `direct_debit.mandate_required`: the invoice waits for a mandate (art. 8.5).
+pub fn mandate_required(invoice_id: uuid::Uuid, customer_id: uuid::Uuid) -> OutboxEvent {
+    let payload = pb::MandateRequired {
+        invoice_id: invoice_id.to_string(),
+        customer_id: customer_id.to_string(),
+        article: article::DIRECT_DEBIT.to_owned(),
+    };
+    OutboxEvent::new(event_type(catalogue::DIRECT_DEBIT_MANDATE_REQUIRED), invoice_id, &payload)
 }
 
 /// `prices.change_announced` (art. 8.4): notification tells every customer (art. 14.18).

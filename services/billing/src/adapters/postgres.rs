@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::events;
 use crate::{
-    application::{BillingBatch, Claim, InvoiceChange, InvoiceStore, RecordedPayment},
+    application::{BillingBatch, Claim, ExportedBatch, ImportSummary, InvoiceChange, InvoiceStore, RecordedPayment},
     domain::{
         BillingError, StorageError, article,
         contract::{BillableContract, BillingPeriod, ContractLine, PaymentMethod},
@@ -18,6 +18,7 @@ use crate::{
         invoice::{self, Buyer, Draft, Invoice, InvoiceLine, InvoiceNumber, Kind, Status},
         percent::Percent,
         price_change::{PriceChange, PriceChangeKind},
+        sepa::{self, BankReport, Collection, Mandate, MandateStatus, Outcome, Scheme},
     },
 };
 
@@ -130,6 +131,67 @@ impl TryFrom<InvoiceRow> for Invoice {
             dispute_reason: r.dispute_reason,
         })
     }
+}
+
+struct MandateRow {
+    mandate_id: String,
+    customer_id: Uuid,
+    iban: String,
+    bic: Option<String>,
+    debtor_name: String,
+    signed_on: NaiveDate,
+    scheme: String,
+    status: String,
+    first_collected_on: Option<NaiveDate>,
+    last_collected_on: Option<NaiveDate>,
+}
+
+impl TryFrom<MandateRow> for Mandate {
+    type Error = BillingError;
+
+    fn try_from(r: MandateRow) -> Result<Self, BillingError> {
+        let bad = |what: &str| corrupt(format!("mandate {} has an invalid {what}", r.mandate_id));
+        Ok(Mandate {
+            iban: pactum_domain::Iban::parse(&r.iban).map_err(|_| bad("iban"))?,
+            scheme: Scheme::parse(&r.scheme).ok_or_else(|| bad("scheme"))?,
+            status: MandateStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
+            customer_id: CustomerId::from_uuid(r.customer_id),
+            bic: r.bic,
+            debtor_name: r.debtor_name,
+            signed_on: r.signed_on,
+            first_collected_on: r.first_collected_on,
+            last_collected_on: r.last_collected_on,
+            id: r.mandate_id,
+        })
+    }
+}
+
+async fn lock_mandate(tx: &mut PgConnection, id: &str) -> Result<Option<Mandate>, BillingError> {
+    sqlx::query_as!(
+        MandateRow,
+        "SELECT mandate_id, customer_id, iban, bic, debtor_name, signed_on, scheme, status, first_collected_on, last_collected_on
+         FROM billing.mandates WHERE mandate_id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(failed)?
+    .map(Mandate::try_from)
+    .transpose()
+}
+
+async fn active_mandate(tx: &mut PgConnection, customer_id: Uuid) -> Result<Option<Mandate>, BillingError> {
+    sqlx::query_as!(
+        MandateRow,
+        "SELECT mandate_id, customer_id, iban, bic, debtor_name, signed_on, scheme, status, first_collected_on, last_collected_on
+         FROM billing.mandates WHERE customer_id = $1 AND status = 'active' FOR UPDATE",
+        customer_id
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(failed)?
+    .map(Mandate::try_from)
+    .transpose()
 }
 
 /// A stored address: whole, or none (a part missing or no longer valid reads as none).
@@ -376,6 +438,80 @@ impl PgInvoices {
 }
 
 impl PgInvoices {
+    /// Books `payment` on the locked `invoice` in `tx` (art. 6:44 BW through `due`): paid in
+    /// full, the invoice is PAID; paid beyond, the rest goes to the customer's credit balance.
+    async fn apply_payment<F>(
+        &self,
+        tx: &mut PgConnection,
+        invoice: Invoice,
+        payment: &RecordedPayment,
+        request_id: Option<&str>,
+        due: &F,
+    ) -> Result<(Invoice, AmountDue), BillingError>
+    where
+        F: Fn(&Claim) -> Result<AmountDue, BillingError> + Send + Sync,
+    {
+        let id = invoice.id;
+        if invoice.kind != Kind::Invoice || invoice.status == Status::Credited {
+            return Err(BillingError::refused(
+                article::PAYMENT_ORDER,
+                "NOT_PAYABLE",
+                format!("the invoice is {}; nothing can be paid on it", invoice.status),
+            ));
+        }
+        let before = due(&Self::claim_in(tx, invoice.clone()).await?)?;
+        sqlx::query!(
+            "INSERT INTO billing.payments (payment_id, invoice_id, amount_cents, paid_on, reference, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            payment.id,
+            id,
+            payment.amount.cents(),
+            payment.paid_on,
+            payment.reference,
+            request_id,
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let mut claim = Self::claim_in(tx, invoice).await?;
+        let after = due(&claim)?;
+        let invoice = &mut claim.invoice;
+        invoice.amount_paid = invoice
+            .amount_paid
+            .checked_add(payment.amount)
+            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+        let paid_now = after.total.cents() == 0 && invoice.status != Status::Paid;
+        if paid_now {
+            invoice.status = Status::Paid;
+        }
+        sqlx::query!(
+            "UPDATE billing.invoices SET amount_paid_cents = $2, status = $3 WHERE invoice_id = $1",
+            id,
+            invoice.amount_paid.cents(),
+            invoice.status.as_str()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let extra = after.overpaid.cents() - before.overpaid.cents();
+        if extra > 0 {
+            sqlx::query!(
+                "INSERT INTO billing.credit_balances (customer_id, balance_cents) VALUES ($1, $2)
+                 ON CONFLICT (customer_id) DO UPDATE SET balance_cents = billing.credit_balances.balance_cents + EXCLUDED.balance_cents",
+                invoice.buyer.customer_id.as_uuid(),
+                extra,
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        }
+        let mut outbox = vec![events::payment_recorded(payment, invoice, &after)];
+        if paid_now {
+            outbox.push(events::paid(invoice));
+        }
+        self.outbox.enqueue_many(tx, &outbox).await.map_err(failed)?;
+        Ok((claim.invoice, after))
+    }
+
     /// The claim on a locked (or read) invoice, in the same transaction.
     async fn claim_in(tx: &mut PgConnection, invoice: Invoice) -> Result<Claim, BillingError> {
         let payments = sqlx::query!(
@@ -497,65 +633,9 @@ impl InvoiceStore for PgInvoices {
                 return Ok((recorded, claim.invoice, due));
             }
         }
-        if invoice.kind != Kind::Invoice || invoice.status == Status::Credited {
-            return Err(BillingError::refused(
-                article::PAYMENT_ORDER,
-                "NOT_PAYABLE",
-                format!("the invoice is {}; nothing can be paid on it", invoice.status),
-            ));
-        }
-        let before = f(&Self::claim_in(&mut tx, invoice.clone()).await?)?;
-        sqlx::query!(
-            "INSERT INTO billing.payments (payment_id, invoice_id, amount_cents, paid_on, reference, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
-            payment.id,
-            id,
-            payment.amount.cents(),
-            payment.paid_on,
-            payment.reference,
-            request_id,
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(failed)?;
-        let mut claim = Self::claim_in(&mut tx, invoice).await?;
-        let due = f(&claim)?;
-        let invoice = &mut claim.invoice;
-        invoice.amount_paid = invoice
-            .amount_paid
-            .checked_add(payment.amount)
-            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
-        let paid_now = due.total.cents() == 0 && invoice.status != Status::Paid;
-        if paid_now {
-            invoice.status = Status::Paid;
-        }
-        sqlx::query!(
-            "UPDATE billing.invoices SET amount_paid_cents = $2, status = $3 WHERE invoice_id = $1",
-            id,
-            invoice.amount_paid.cents(),
-            invoice.status.as_str()
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(failed)?;
-        let extra = due.overpaid.cents() - before.overpaid.cents();
-        if extra > 0 {
-            sqlx::query!(
-                "INSERT INTO billing.credit_balances (customer_id, balance_cents) VALUES ($1, $2)
-                 ON CONFLICT (customer_id) DO UPDATE SET balance_cents = billing.credit_balances.balance_cents + EXCLUDED.balance_cents",
-                invoice.buyer.customer_id.as_uuid(),
-                extra,
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(failed)?;
-        }
-        let mut outbox = vec![events::payment_recorded(&payment, invoice, &due)];
-        if paid_now {
-            outbox.push(events::paid(invoice));
-        }
-        self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
+        let (invoice, due) = self.apply_payment(&mut tx, invoice, &payment, request_id.as_deref(), &f).await?;
         tx.commit().await.map_err(failed)?;
-        Ok((payment, claim.invoice, due))
+        Ok((payment, invoice, due))
     }
 
     #[tracing::instrument(skip_all, fields(%as_of, limit))]
@@ -772,6 +852,351 @@ impl InvoiceStore for PgInvoices {
         self.outbox.enqueue(&mut tx, &events::price_change_announced(&change)).await.map_err(failed)?;
         tx.commit().await.map_err(failed)?;
         Ok(change)
+    }
+
+    #[tracing::instrument(skip_all, fields(mandate.id = %mandate.id))]
+    async fn register_mandate(&self, mandate: &Mandate) -> Result<Mandate, BillingError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        if let Some(existing) = lock_mandate(&mut tx, &mandate.id).await? {
+            return Ok(existing);
+        }
+        let known = sqlx::query_scalar!(
+            r#"SELECT EXISTS (SELECT 1 FROM billing.customers WHERE customer_id = $1) AS "exists!""#,
+            mandate.customer_id.as_uuid()
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(failed)?;
+        if !known {
+            return Err(BillingError::NotFound { resource: "customer", id: mandate.customer_id.to_string() });
+        }
+        let inserted = sqlx::query!(
+            "INSERT INTO billing.mandates (mandate_id, customer_id, iban, bic, debtor_name, signed_on, scheme, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'active')",
+            mandate.id,
+            mandate.customer_id.as_uuid(),
+            mandate.iban.as_str(),
+            mandate.bic,
+            mandate.debtor_name,
+            mandate.signed_on,
+            mandate.scheme.as_str(),
+        )
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(e)
+                if e.as_database_error()
+                    .is_some_and(|d| d.constraint() == Some("mandates_one_active_per_customer")) =>
+            {
+                return Err(BillingError::refused(
+                    article::DIRECT_DEBIT,
+                    "MANDATE_ACTIVE",
+                    "the customer has an active mandate; revoke it first",
+                ));
+            }
+            other => other.map_err(failed)?,
+        };
+        tx.commit().await.map_err(failed)?;
+        Ok(mandate.clone())
+    }
+
+    #[tracing::instrument(skip_all, fields(mandate.id = %mandate_id))]
+    async fn revoke_mandate(&self, mandate_id: &str, on: NaiveDate) -> Result<Mandate, BillingError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let mut mandate = lock_mandate(&mut tx, mandate_id)
+            .await?
+            .ok_or_else(|| BillingError::NotFound { resource: "mandate", id: mandate_id.to_owned() })?;
+        if mandate.status != MandateStatus::Active {
+            return Err(BillingError::refused(
+                article::DIRECT_DEBIT,
+                "MANDATE_NOT_ACTIVE",
+                format!("the mandate is {}", mandate.status.as_str()),
+            ));
+        }
+        mandate.status = MandateStatus::Revoked;
+        sqlx::query!(
+            "UPDATE billing.mandates SET status = 'revoked', ended_on = $2 WHERE mandate_id = $1",
+            mandate_id,
+            on
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(mandate)
+    }
+
+    #[tracing::instrument(skip_all, fields(%collection_date))]
+    async fn export_direct_debits<R>(
+        &self,
+        collection_date: NaiveDate,
+        render: R,
+    ) -> Result<ExportedBatch, BillingError>
+    where
+        R: FnOnce(&str, &[Collection]) -> String + Send,
+    {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        // One export at a time: the same invoice never lands in two batches being made.
+        sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended('billing.direct_debit_export', 0))")
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        let candidates = sqlx::query!(
+            r#"SELECT i.invoice_id, i.invoice_number, i.customer_id, i.total_cents - i.amount_paid_cents AS "open!", i.issue_date
+               FROM billing.invoices i
+               WHERE i.kind = 'invoice' AND i.status = 'open' AND i.payment_method = 'direct_debit'
+                 AND i.total_cents > i.amount_paid_cents
+                 AND NOT EXISTS (SELECT 1 FROM billing.direct_debits d WHERE d.invoice_id = i.invoice_id AND d.status IN ('pending', 'collected'))
+               ORDER BY i.invoice_number"#
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let mut mandates: std::collections::HashMap<Uuid, Option<Mandate>> = std::collections::HashMap::new();
+        let mut collections = Vec::new();
+        let mut without_mandate = Vec::new();
+        for c in candidates {
+            if !sepa::pre_notified(c.issue_date, collection_date) {
+                continue;
+            }
+            if let std::collections::hash_map::Entry::Vacant(slot) = mandates.entry(c.customer_id) {
+                let mandate = active_mandate(&mut tx, c.customer_id).await?;
+                let mandate = match mandate {
+                    Some(m) if m.lapsed_on(collection_date) => {
+                        sqlx::query!(
+                            "UPDATE billing.mandates SET status = 'lapsed', ended_on = $2 WHERE mandate_id = $1",
+                            m.id,
+                            collection_date
+                        )
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(failed)?;
+                        None
+                    }
+                    other => other,
+                };
+                slot.insert(mandate);
+            }
+            match mandates.get(&c.customer_id).cloned().flatten() {
+                Some(mandate) => collections.push(Collection {
+                    invoice_id: c.invoice_id,
+                    invoice_number: c.invoice_number,
+                    amount: Money::from_cents(c.open),
+                    sequence: mandate.sequence_type(),
+                    mandate,
+                }),
+                None => without_mandate.push((c.invoice_id, c.customer_id)),
+            }
+        }
+        let mut outbox = Vec::new();
+        for (invoice_id, customer_id) in &without_mandate {
+            let asked = sqlx::query!(
+                "INSERT INTO billing.mandate_requests (invoice_id, requested_on) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                invoice_id,
+                collection_date
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?
+            .rows_affected();
+            if asked == 1 {
+                outbox.push(events::mandate_required(*invoice_id, *customer_id));
+            }
+        }
+        // ISO 20022 identifiers are at most 35 characters: 31 here, and PmtInfId adds "-n".
+        let message_id = format!("PCT{}", &Uuid::now_v7().simple().to_string()[..28]);
+        let mut batch_id = None;
+        let mut document = String::new();
+        if !collections.is_empty() {
+            document = render(&message_id, &collections);
+            let id = Uuid::now_v7();
+            batch_id = Some(id);
+            sqlx::query!(
+                "INSERT INTO billing.direct_debit_batches (batch_id, message_id, collection_date, document) VALUES ($1, $2, $3, $4)",
+                id,
+                message_id,
+                collection_date,
+                document
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+            for c in &collections {
+                sqlx::query!(
+                    "INSERT INTO billing.direct_debits (batch_id, invoice_id, mandate_id, sequence_type, amount_cents, end_to_end_id, status)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'pending')",
+                    id,
+                    c.invoice_id,
+                    c.mandate.id,
+                    c.sequence.code(),
+                    c.amount.cents(),
+                    c.invoice_number,
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+                sqlx::query!(
+                    "UPDATE billing.mandates SET first_collected_on = COALESCE(first_collected_on, $2), last_collected_on = $2 WHERE mandate_id = $1",
+                    c.mandate.id,
+                    collection_date
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+            }
+        }
+        let batch = ExportedBatch {
+            batch_id,
+            message_id,
+            collections,
+            document,
+            without_mandate: without_mandate.iter().map(|w| w.0).collect(),
+        };
+        if batch.batch_id.is_some() {
+            outbox.push(events::batch_exported(&batch, collection_date));
+        }
+        self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(batch)
+    }
+
+    #[tracing::instrument(skip_all, fields(report.id = %report.message_id))]
+    async fn import_report<F>(&self, report: BankReport, fee: Money, due: F) -> Result<ImportSummary, BillingError>
+    where
+        F: Fn(&Claim, NaiveDate) -> Result<AmountDue, BillingError> + Send + Sync,
+    {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let first_time = sqlx::query!(
+            "INSERT INTO billing.bank_reports (message_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            report.message_id,
+            report.kind.as_str()
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?
+        .rows_affected()
+            == 1;
+        if !first_time {
+            return Ok(ImportSummary { duplicate: true, ..ImportSummary::default() });
+        }
+        let mut summary = ImportSummary::default();
+        let mut outbox = Vec::new();
+        // Expand whole rejected batches into their collections.
+        let mut outcomes = Vec::new();
+        for outcome in report.outcomes {
+            match outcome {
+                Outcome::BatchRejected { original_message_id, reason } => {
+                    let ids = sqlx::query_scalar!(
+                        "SELECT d.end_to_end_id FROM billing.direct_debits d JOIN billing.direct_debit_batches b USING (batch_id)
+                         WHERE b.message_id = $1 AND d.status = 'pending'",
+                        original_message_id
+                    )
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(failed)?;
+                    outcomes.extend(
+                        ids.into_iter().map(|end_to_end_id| Outcome::Failed { end_to_end_id, reason: reason.clone() }),
+                    );
+                }
+                other => outcomes.push(other),
+            }
+        }
+        for outcome in outcomes {
+            let (end_to_end_id, collected) = match &outcome {
+                Outcome::Collected { end_to_end_id, .. } => (end_to_end_id, true),
+                Outcome::Failed { end_to_end_id, .. } => (end_to_end_id, false),
+                Outcome::BatchRejected { .. } => continue,
+            };
+            let debit = sqlx::query!(
+                r#"SELECT d.batch_id, d.invoice_id, d.mandate_id, d.sequence_type, d.amount_cents, b.collection_date
+                   FROM billing.direct_debits d JOIN billing.direct_debit_batches b USING (batch_id)
+                   WHERE d.end_to_end_id = $1 AND d.status = 'pending'
+                   FOR UPDATE OF d"#,
+                end_to_end_id
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(failed)?;
+            let Some(debit) = debit else {
+                summary.unknown += 1;
+                continue;
+            };
+            let invoice = Self::lock_invoice(&mut tx, debit.invoice_id)
+                .await?
+                .ok_or_else(|| corrupt(format!("invoice {} vanished", debit.invoice_id)))?;
+            let amount = Money::from_cents(debit.amount_cents);
+            if collected {
+                let booked_on = match &outcome {
+                    Outcome::Collected { booked_on: Some(d), .. } => *d,
+                    _ => debit.collection_date,
+                };
+                sqlx::query!(
+                    "UPDATE billing.direct_debits SET status = 'collected' WHERE batch_id = $1 AND invoice_id = $2",
+                    debit.batch_id,
+                    debit.invoice_id
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+                let payment = RecordedPayment {
+                    id: Uuid::now_v7(),
+                    invoice_id: debit.invoice_id,
+                    amount,
+                    paid_on: booked_on,
+                    reference: format!("SEPA {end_to_end_id}"),
+                };
+                outbox.push(events::direct_debit(&invoice, &debit.mandate_id, &debit.sequence_type, amount, None));
+                self.apply_payment(&mut tx, invoice, &payment, None, &|claim: &Claim| due(claim, booked_on)).await?;
+                summary.collected += 1;
+            } else {
+                let reason = match &outcome {
+                    Outcome::Failed { reason, .. } => reason.clone(),
+                    _ => String::new(),
+                };
+                sqlx::query!(
+                    "UPDATE billing.direct_debits SET status = 'failed', reason_code = $3 WHERE batch_id = $1 AND invoice_id = $2",
+                    debit.batch_id,
+                    debit.invoice_id,
+                    reason
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+                if debit.sequence_type == "FRST" {
+                    // The first collection did not happen: the next one is FRST again.
+                    sqlx::query!(
+                        "UPDATE billing.mandates SET first_collected_on = NULL WHERE mandate_id = $1",
+                        debit.mandate_id
+                    )
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(failed)?;
+                }
+                sqlx::query!(
+                    "INSERT INTO billing.charges (charge_id, customer_id, invoice_id, amount_cents, reason, charged_on) VALUES ($1, $2, $3, $4, $5, $6)",
+                    Uuid::now_v7(),
+                    invoice.buyer.customer_id.as_uuid(),
+                    invoice.id,
+                    fee.cents(),
+                    format!("failed direct debit {end_to_end_id}: {reason} (art. 8.5)"),
+                    debit.collection_date,
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+                outbox.push(events::direct_debit(
+                    &invoice,
+                    &debit.mandate_id,
+                    &debit.sequence_type,
+                    amount,
+                    Some((reason.as_str(), fee)),
+                ));
+                summary.failed += 1;
+            }
+        }
+        self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(summary)
     }
 
     async fn get(&self, id: Uuid) -> Result<Option<Invoice>, BillingError> {

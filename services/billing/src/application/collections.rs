@@ -4,13 +4,14 @@ use chrono::NaiveDate;
 use pactum_domain::Money;
 use uuid::Uuid;
 
-use super::{Claim, InvoiceStore, RecordedPayment};
+use super::{Claim, ExportedBatch, ImportSummary, InvoiceStore, RecordedPayment};
 use crate::domain::{
     BillingError, article,
     collection::collection_costs,
     interest::{AmountDue, InterestError, StatutoryRate, amount_due},
     invoice::{Invoice, Kind, Status},
     percent::Percent,
+    sepa::{BankReport, Collection, Mandate},
 };
 
 /// What is owed on a claim on `as_of`. A credited invoice owes nothing; a credit note is no claim.
@@ -34,11 +35,48 @@ pub fn due_on(claim: &Claim, as_of: NaiveDate) -> Result<AmountDue, BillingError
 #[derive(Debug)]
 pub struct Collections<S> {
     store: S,
+    /// Art. 8.5: what a failed direct debit costs the customer.
+    failed_debit_fee: Money,
 }
 
 impl<S: InvoiceStore> Collections<S> {
-    pub fn new(store: S) -> Self {
-        Self { store }
+    pub fn new(store: S, failed_debit_fee: Money) -> Self {
+        Self { store, failed_debit_fee }
+    }
+
+    /// Art. 8.5.
+    pub async fn register_mandate(&self, mandate: Mandate) -> Result<Mandate, BillingError> {
+        let stored = self.store.register_mandate(&mandate).await?;
+        if stored.customer_id != mandate.customer_id || stored.iban != mandate.iban {
+            return Err(BillingError::refused(
+                article::DIRECT_DEBIT,
+                "MANDATE_ID_TAKEN",
+                format!("mandate {} belongs to another customer or account", mandate.id),
+            ));
+        }
+        Ok(stored)
+    }
+
+    pub async fn revoke_mandate(&self, mandate_id: &str, on: NaiveDate) -> Result<Mandate, BillingError> {
+        self.store.revoke_mandate(mandate_id, on).await
+    }
+
+    /// Art. 8.5: the batch of direct debits for `collection_date`, written by `render`.
+    pub async fn export_direct_debits<R>(
+        &self,
+        collection_date: NaiveDate,
+        render: R,
+    ) -> Result<ExportedBatch, BillingError>
+    where
+        R: FnOnce(&str, &[Collection]) -> String + Send,
+    {
+        self.store.export_direct_debits(collection_date, render).await
+    }
+
+    /// Art. 8.5: accepted collections pay their invoices; returns and rejects fail them, charge
+    /// the failed-debit fee and leave the due date as it was. A report counts once.
+    pub async fn import_bank_report(&self, report: BankReport) -> Result<ImportSummary, BillingError> {
+        self.store.import_report(report, self.failed_debit_fee, due_on).await
     }
 
     async fn claim(&self, id: Uuid) -> Result<Claim, BillingError> {

@@ -11,6 +11,7 @@ use crate::domain::{
     interest::AmountDue,
     invoice::{Draft, Invoice, Status},
     price_change::PriceChange,
+    sepa::{BankReport, Collection, Mandate},
 };
 
 /// What one billing batch did.
@@ -123,6 +124,37 @@ pub trait InvoiceStore: Send + Sync + 'static {
     where
         F: FnOnce(&Claim) -> Result<Money, BillingError> + Send;
 
+    /// Stores a mandate; registering the same mandate again returns it. A customer has one
+    /// active mandate at a time.
+    fn register_mandate(&self, mandate: &Mandate) -> impl Future<Output = Result<Mandate, BillingError>> + Send;
+
+    fn revoke_mandate(
+        &self,
+        mandate_id: &str,
+        on: NaiveDate,
+    ) -> impl Future<Output = Result<Mandate, BillingError>> + Send;
+
+    /// Collects every open direct-debit invoice pre-notified in time whose customer has a valid
+    /// mandate (lapsing those unused for 36 months), records the batch `render` writes, and
+    /// asks once for the mandates that are missing.
+    fn export_direct_debits<R>(
+        &self,
+        collection_date: NaiveDate,
+        render: R,
+    ) -> impl Future<Output = Result<ExportedBatch, BillingError>> + Send
+    where
+        R: FnOnce(&str, &[Collection]) -> String + Send;
+
+    /// Applies a bank report once: collections paid (through `due`), failures charged `fee`.
+    fn import_report<F>(
+        &self,
+        report: BankReport,
+        fee: Money,
+        due: F,
+    ) -> impl Future<Output = Result<ImportSummary, BillingError>> + Send
+    where
+        F: Fn(&Claim, NaiveDate) -> Result<AmountDue, BillingError> + Send + Sync;
+
     /// Records a payment (once per request id) under a row lock; `f` says what is due after it,
     /// which decides whether the invoice is paid and what was paid beyond it.
     fn record_payment<F>(
@@ -146,6 +178,25 @@ pub struct Claim {
     pub collection_costs: Money,
     pub handed_over_on: Option<NaiveDate>,
     pub rates: Vec<crate::domain::interest::StatutoryRate>,
+}
+
+/// A direct-debit batch as exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedBatch {
+    pub batch_id: Option<Uuid>,
+    pub message_id: String,
+    pub collections: Vec<Collection>,
+    pub document: String,
+    pub without_mandate: Vec<Uuid>,
+}
+
+/// What importing a bank report did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    pub duplicate: bool,
+    pub collected: u64,
+    pub failed: u64,
+    pub unknown: u64,
 }
 
 /// A payment as recorded.

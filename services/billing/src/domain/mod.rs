@@ -6,10 +6,12 @@ pub mod interest;
 pub mod invoice;
 pub mod percent;
 pub mod price_change;
+pub mod sepa;
 
 /// Articles, named once.
 pub mod article {
     pub const TARIFFS: &str = "8.2";
+    pub const DIRECT_DEBIT: &str = "8.5";
     pub const PRICE_CHANGES: &str = "8.4";
     pub const PAYMENT_TERM_AND_DISPUTES: &str = "8.6";
     pub const IN_ADVANCE: &str = "8.7";

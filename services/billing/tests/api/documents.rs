@@ -2,35 +2,10 @@
 //! checked with `xmllint`), and a test per Peppol BIS / EN 16931 / NLCIUS business rule we
 //! implement. Every rule check is also shown to catch a document that breaks it.
 
-use std::{path::PathBuf, process::Command};
-
 use pactum_proto::pactum::billing::v1 as pb;
 use roxmltree::{Document, Node};
 
-use crate::helpers::{date, spawn_billing};
-
-/// Official schemas, read where they are shipped (never copied into the repository).
-fn schemas() -> PathBuf {
-    let dir = std::env::var("PACTUM_SCHEMAS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/schemas"));
-    assert!(dir.join("ubl-2.1/maindoc/UBL-Invoice-2.1.xsd").exists(), "UBL schemas not found under {}", dir.display());
-    dir
-}
-
-/// `xmllint --schema`: 0 is valid, 3 fails validation.
-fn validate(xml: &str, schema: &str) -> Result<(), String> {
-    let file = std::env::temp_dir().join(format!("pactum-ubl-{}.xml", uuid::Uuid::now_v7()));
-    std::fs::write(&file, xml).unwrap();
-    let output = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(schemas().join(schema))
-        .arg(&file)
-        .output()
-        .expect("xmllint runs (Debian's libxml2-utils; the test command installs it)");
-    let _ = std::fs::remove_file(&file);
-    if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
-}
+use crate::helpers::{date, spawn_billing, validate};
 
 /// An invoice (direct debit), an invoice (bank transfer) and a credit note, as documents.
 struct Documents {

@@ -1,3 +1,5 @@
+use std::{path::PathBuf, process::Command};
+
 use pactum_billing::{config::Config, startup::Billing};
 use pactum_proto::pactum::billing::v1::{self as pb, billing_service_client::BillingServiceClient};
 use pactum_testkit::{TestNats, TestService};
@@ -17,11 +19,8 @@ pub async fn spawn_billing() -> TestApp {
 }
 
 pub async fn spawn_billing_on(nats: TestNats) -> TestApp {
-    let service = pactum_testkit::spawn::<Billing>(nats, |service| Config {
-        service,
-        issuer: pactum_billing::config::Issuer::from_env().unwrap(),
-    })
-    .await;
+    let service =
+        pactum_testkit::spawn::<Billing>(nats, |service| Config { service, ..Config::from_env().unwrap() }).await;
     TestApp {
         client: BillingServiceClient::new(service.channel.clone()),
         channel: service.channel.clone(),
@@ -128,4 +127,27 @@ pub fn article_of(status: &tonic::Status) -> String {
     use tonic_types::StatusExt;
     assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}");
     status.get_details_error_info().and_then(|i| i.metadata.get("article").cloned()).unwrap_or_default()
+}
+
+/// Official schemas, read where they are shipped (never copied into the repository).
+pub fn schemas() -> PathBuf {
+    let dir = std::env::var("PACTUM_SCHEMAS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/schemas"));
+    assert!(dir.join("ubl-2.1/maindoc/UBL-Invoice-2.1.xsd").exists(), "UBL schemas not found under {}", dir.display());
+    dir
+}
+
+/// `xmllint --schema`: 0 is valid, 3 fails validation.
+pub fn validate(xml: &str, schema: &str) -> Result<(), String> {
+    let file = std::env::temp_dir().join(format!("pactum-doc-{}.xml", Uuid::now_v7()));
+    std::fs::write(&file, xml).unwrap();
+    let output = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(schemas().join(schema))
+        .arg(&file)
+        .output()
+        .expect("xmllint runs (Debian's libxml2-utils; the test command installs it)");
+    let _ = std::fs::remove_file(&file);
+    if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
 }

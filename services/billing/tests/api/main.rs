@@ -6,4 +6,5 @@ mod documents;
 mod helpers;
 mod invoicing;
 mod payments;
+mod sepa;
 mod surface;

@@ -128,3 +128,38 @@ pub fn payment_to_proto(p: &crate::application::RecordedPayment) -> pb::Payment 
         reference: p.reference.clone(),
     }
 }
+
+/// The batch's numbers, and its document unless only the summary is wanted (events).
+pub fn batch_to_proto(
+    b: &crate::application::ExportedBatch,
+    collection_date: chrono::NaiveDate,
+    with_document: bool,
+) -> pb::DirectDebitBatch {
+    let sum = b.collections.iter().map(|c| c.amount.cents()).sum::<i64>();
+    pb::DirectDebitBatch {
+        batch_id: b.batch_id.map(|id| id.to_string()).unwrap_or_default(),
+        message_id: if b.batch_id.is_some() { b.message_id.clone() } else { String::new() },
+        collection_date: Some(wire::date_to_wire(collection_date)),
+        number_of_transactions: i64::try_from(b.collections.len()).unwrap_or(i64::MAX),
+        control_sum: Some(wire::money_to_wire(pactum_domain::Money::from_cents(sum))),
+        document: if with_document { b.document.clone().into_bytes() } else { Vec::new() },
+        invoices_without_mandate: b.without_mandate.iter().map(ToString::to_string).collect(),
+    }
+}
+
+pub fn mandate_to_proto(m: &crate::domain::sepa::Mandate) -> pb::Mandate {
+    pb::Mandate {
+        mandate_id: m.id.clone(),
+        customer_id: m.customer_id.to_string(),
+        iban: m.iban.to_string(),
+        bic: m.bic.clone().unwrap_or_default(),
+        debtor_name: m.debtor_name.clone(),
+        signed_on: Some(wire::date_to_wire(m.signed_on)),
+        scheme: match m.scheme {
+            crate::domain::sepa::Scheme::Core => pb::SepaScheme::Core,
+            crate::domain::sepa::Scheme::B2b => pb::SepaScheme::B2b,
+        }
+        .into(),
+        status: m.status.as_str().to_owned(),
+    }
+}

@@ -14,17 +14,22 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use self::convert::{
-    amount_due_to_proto, invoice_to_proto, kind_from_proto, payment_to_proto, price_change_to_proto, status_from_proto,
+    amount_due_to_proto, batch_to_proto, invoice_to_proto, kind_from_proto, mandate_to_proto, payment_to_proto,
+    price_change_to_proto, status_from_proto,
 };
 use crate::{
-    adapters::documents::{pdf, ubl},
+    adapters::documents::{bank_reports, pain008, pdf, ubl},
     application::{
         InvoiceStore,
         collections::Collections,
         invoicing::{Invoicing, LIABILITY_ARTICLE},
     },
     config::Issuer,
-    domain::{BillingError, percent::Percent},
+    domain::{
+        BillingError,
+        percent::Percent,
+        sepa::{CreditorId, Mandate, Scheme},
+    },
 };
 
 pub const SERVICE: &str = "billing";
@@ -89,11 +94,17 @@ pub struct BillingGrpc<S> {
     invoicing: Arc<Invoicing<S>>,
     collections: Arc<Collections<S>>,
     issuer: Arc<Issuer>,
+    creditor: CreditorId,
 }
 
 impl<S> BillingGrpc<S> {
-    pub fn new(invoicing: Arc<Invoicing<S>>, collections: Arc<Collections<S>>, issuer: Issuer) -> Self {
-        Self { invoicing, collections, issuer: Arc::new(issuer) }
+    pub fn new(
+        invoicing: Arc<Invoicing<S>>,
+        collections: Arc<Collections<S>>,
+        issuer: Issuer,
+        creditor: CreditorId,
+    ) -> Self {
+        Self { invoicing, collections, issuer: Arc::new(issuer), creditor }
     }
 }
 
@@ -381,6 +392,79 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             payment: Some(payment_to_proto(&payment)),
             invoice: Some(invoice_to_proto(&invoice)),
             amount_due: Some(pb::AmountDue { as_of: Some(wire::date_to_wire(on)), ..amount_due_to_proto(id, &due) }),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(mandate.id = %request.get_ref().mandate_id))]
+    async fn register_mandate(
+        &self,
+        request: Request<pb::RegisterMandateRequest>,
+    ) -> Result<Response<pb::Mandate>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let customer = f.0.check("customer_id", CustomerId::parse(&r.customer_id));
+        let signed = f.date("signed_on", r.signed_on.as_ref());
+        let scheme = match pb::SepaScheme::try_from(r.scheme) {
+            Ok(pb::SepaScheme::Core) => Some(Scheme::Core),
+            Ok(pb::SepaScheme::B2b) => Some(Scheme::B2b),
+            _ => None,
+        };
+        let mandate = Mandate::register(&r.mandate_id, customer, &r.iban, &r.bic, &r.debtor_name, signed, scheme, f.0)
+            .map_err(|v| invalid_argument(&v))?;
+        let mandate = self.collections.register_mandate(mandate).await.map_err(status)?;
+        Ok(Response::new(mandate_to_proto(&mandate)))
+    }
+
+    #[tracing::instrument(skip_all, fields(mandate.id = %request.get_ref().mandate_id))]
+    async fn revoke_mandate(
+        &self,
+        request: Request<pb::RevokeMandateRequest>,
+    ) -> Result<Response<pb::Mandate>, Status> {
+        let r = request.into_inner();
+        let mut f = Fields::default();
+        let on = f.date("revoked_on", r.revoked_on.as_ref());
+        let (on,) = all!(f, on);
+        let mandate = self.collections.revoke_mandate(r.mandate_id.trim(), on).await.map_err(status)?;
+        Ok(Response::new(mandate_to_proto(&mandate)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn export_direct_debits(
+        &self,
+        request: Request<pb::ExportDirectDebitsRequest>,
+    ) -> Result<Response<pb::DirectDebitBatch>, Status> {
+        let mut f = Fields::default();
+        let date = f.date("collection_date", request.get_ref().collection_date.as_ref());
+        let (date,) = all!(f, date);
+        let issuer = self.issuer.clone();
+        let creditor = self.creditor.clone();
+        let batch = self
+            .collections
+            .export_direct_debits(date, move |message_id, collections| {
+                pain008::document(message_id, chrono::Utc::now(), date, collections, &issuer, &creditor)
+            })
+            .await
+            .map_err(status)?;
+        Ok(Response::new(batch_to_proto(&batch, date, true)))
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn import_bank_report(
+        &self,
+        request: Request<pb::ImportBankReportRequest>,
+    ) -> Result<Response<pb::ImportBankReportResponse>, Status> {
+        let report = bank_reports::parse(&request.get_ref().xml)
+            .map_err(|e| invalid_argument(&Violations::single("xml", e.to_string())))?;
+        let (message_id, kind) = (report.message_id.clone(), report.kind);
+        let summary = self.collections.import_bank_report(report).await.map_err(status)?;
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        Ok(Response::new(pb::ImportBankReportResponse {
+            message_id,
+            kind: kind.as_str().to_owned(),
+            duplicate: summary.duplicate,
+            collected: n(summary.collected),
+            failed: n(summary.failed),
+            unknown: n(summary.unknown),
         }))
     }
 }
