@@ -95,6 +95,16 @@ pub mod catalogue {
             subject: "pactum.billing.direct_debit.mandate_required",
             data_schema: "pactum.billing.v1.MandateRequired",
         };
+        pub const INVOICE_OVERDUE_REMINDER: Entry = Entry {
+            subject: "pactum.billing.invoice.overdue_reminder",
+            data_schema: "pactum.billing.v1.OverdueReminder",
+        };
+        pub const CUSTOMER_IN_DEFAULT: Entry =
+            Entry { subject: "pactum.billing.customer.in_default", data_schema: "pactum.billing.v1.CustomerDefault" };
+        pub const CUSTOMER_DEFAULT_CURED: Entry = Entry {
+            subject: "pactum.billing.customer.default_cured",
+            data_schema: "pactum.billing.v1.CustomerDefault",
+        };
         pub const PAYMENT_RECORDED: Entry =
             Entry { subject: "pactum.billing.payment.recorded", data_schema: "pactum.billing.v1.PaymentRecorded" };
         pub const PRICES_CHANGE_ANNOUNCED: Entry = Entry {

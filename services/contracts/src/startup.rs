@@ -2,13 +2,14 @@
 
 use std::sync::Arc;
 
-use pactum_bus::Outbox;
+use pactum_bus::{Consumer, Outbox};
 use pactum_host::{ServiceHost, Wiring};
 use pactum_proto::pactum::contracts::v1::contract_service_server::{ContractServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
 use crate::{
     adapters::{
+        billing_events::{self, BillingEvents},
         grpc::ContractGrpc,
         postgres::{PgContracts, PgCustomers, PgTerms},
         scheduler::RenewalScheduler,
@@ -41,6 +42,9 @@ impl pactum_host::Service for ContractsService {
         let outbox = Outbox::new(SCHEMA);
         let customers = Arc::new(Customers::new(PgCustomers::new(pool.clone(), outbox.clone())));
         let store = PgContracts::new(pool.clone(), outbox.clone());
+        let defaults =
+            Consumer::new(pool.clone(), host.jetstream(), billing_events::SPEC, BillingEvents::new(store.clone()));
+        host.spawn_background(|shutdown| defaults.run(shutdown));
         let contracts = Arc::new(Contracts::new(store.clone()));
         let terms = Arc::new(Terms::new(PgTerms::new(pool, outbox), store));
         let scheduler = RenewalScheduler::new(contracts.clone(), config.renewals_interval);

@@ -124,6 +124,36 @@ pub fn mandate_required(invoice_id: uuid::Uuid, customer_id: uuid::Uuid) -> Outb
     OutboxEvent::new(event_type(catalogue::DIRECT_DEBIT_MANDATE_REQUIRED), invoice_id, &payload)
 }
 
+/// `invoice.overdue_reminder` on day 1, 14 or 30 past due: notification e-mails it.
+pub fn overdue_reminder(invoice: &Invoice, stage: i64, outstanding: pactum_domain::Money) -> OutboxEvent {
+    let payload = pb::OverdueReminder {
+        invoice: Some(invoice_to_proto(invoice)),
+        customer_id: invoice.buyer.customer_id.to_string(),
+        stage: i32::try_from(stage).unwrap_or(i32::MAX),
+        outstanding: Some(pactum_platform::wire::money_to_wire(outstanding)),
+        article: article::LATE_PAYMENT.to_owned(),
+    };
+    OutboxEvent::new(event_type(catalogue::INVOICE_OVERDUE_REMINDER), invoice.id, &payload)
+}
+
+/// `customer.in_default` (30 days past due; art. 8.9 lets the vendor announce a suspension) or
+/// `customer.default_cured`.
+pub fn customer_default(
+    customer: uuid::Uuid,
+    since: chrono::NaiveDate,
+    invoices: &[uuid::Uuid],
+    in_default: bool,
+) -> OutboxEvent {
+    let payload = pb::CustomerDefault {
+        customer_id: customer.to_string(),
+        since: Some(pactum_platform::wire::date_to_wire(since)),
+        invoice_ids: invoices.iter().map(ToString::to_string).collect(),
+        article: "8.9".to_owned(),
+    };
+    let entry = if in_default { catalogue::CUSTOMER_IN_DEFAULT } else { catalogue::CUSTOMER_DEFAULT_CURED };
+    OutboxEvent::new(event_type(entry), customer, &payload)
+}
+
 /// `prices.change_announced` (art. 8.4): notification tells every customer (art. 14.18).
 pub fn price_change_announced(change: &PriceChange) -> OutboxEvent {
     let payload = pb::PriceChangeAnnounced {

@@ -10,10 +10,13 @@ use uuid::Uuid;
 
 use super::events;
 use crate::{
-    application::{BillingBatch, Claim, ExportedBatch, ImportSummary, InvoiceChange, InvoiceStore, RecordedPayment},
+    application::{
+        BillingBatch, Claim, DunningCounts, ExportedBatch, ImportSummary, InvoiceChange, InvoiceStore, RecordedPayment,
+    },
     domain::{
         BillingError, StorageError, article,
         contract::{BillableContract, BillingPeriod, ContractLine, PaymentMethod},
+        dunning,
         interest::{AmountDue, Payment, StatutoryRate},
         invoice::{self, Buyer, Draft, Invoice, InvoiceLine, InvoiceNumber, Kind, Status},
         percent::Percent,
@@ -1197,6 +1200,84 @@ impl InvoiceStore for PgInvoices {
         self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
         tx.commit().await.map_err(failed)?;
         Ok(summary)
+    }
+
+    #[tracing::instrument(skip_all, fields(%as_of))]
+    async fn run_dunning(&self, as_of: NaiveDate) -> Result<DunningCounts, BillingError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        // One run at a time, so a reminder or a default is never announced twice.
+        sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended('billing.dunning', 0))")
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        let overdue = sqlx::query_scalar!(
+            "SELECT invoice_id FROM billing.invoices
+             WHERE kind = 'invoice' AND status IN ('open', 'disputed') AND due_date < $1
+             ORDER BY customer_id, due_date",
+            as_of
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let mut counts = DunningCounts::default();
+        let mut outbox = Vec::new();
+        let mut defaulting: std::collections::BTreeMap<Uuid, Vec<Uuid>> = std::collections::BTreeMap::new();
+        for id in overdue {
+            let Some(invoice) = self.list_where(Some(id), None, None, None, 1).await?.pop() else { continue };
+            let outstanding = Money::from_cents(invoice.total.cents() - invoice.amount_paid.cents());
+            for stage in dunning::stages_due(invoice.due_date, as_of) {
+                let sent = sqlx::query!(
+                    "INSERT INTO billing.reminders (invoice_id, stage, sent_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    id,
+                    i32::try_from(stage).unwrap_or(i32::MAX),
+                    as_of
+                )
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?
+                .rows_affected();
+                if sent == 1 {
+                    outbox.push(events::overdue_reminder(&invoice, stage, outstanding));
+                    counts.reminders += 1;
+                }
+            }
+            if dunning::in_default(invoice.due_date, as_of) {
+                defaulting.entry(invoice.buyer.customer_id.as_uuid()).or_default().push(id);
+            }
+        }
+        for (customer, invoices) in &defaulting {
+            let new = sqlx::query!(
+                "INSERT INTO billing.defaults (customer_id, since) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                customer,
+                as_of
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?
+            .rows_affected();
+            if new == 1 {
+                outbox.push(events::customer_default(*customer, as_of, invoices, true));
+                counts.defaults += 1;
+            }
+        }
+        let cured = sqlx::query!(
+            "DELETE FROM billing.defaults d
+             WHERE NOT EXISTS (SELECT 1 FROM billing.invoices i
+                               WHERE i.customer_id = d.customer_id AND i.kind = 'invoice'
+                                 AND i.status IN ('open', 'disputed') AND i.due_date < $1)
+             RETURNING customer_id",
+            as_of
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        for row in cured {
+            outbox.push(events::customer_default(row.customer_id, as_of, &[], false));
+            counts.cured += 1;
+        }
+        self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(counts)
     }
 
     async fn get(&self, id: Uuid) -> Result<Option<Invoice>, BillingError> {

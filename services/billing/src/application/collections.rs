@@ -1,10 +1,10 @@
 //! Payments, statutory interest and collection (art. 8.8; art. 6:44, 6:96, 6:119a BW).
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use pactum_domain::Money;
 use uuid::Uuid;
 
-use super::{Claim, ExportedBatch, ImportSummary, InvoiceStore, RecordedPayment};
+use super::{Claim, DunningCounts, ExportedBatch, ImportSummary, InvoiceStore, RecordedPayment};
 use crate::domain::{
     BillingError, article,
     collection::collection_costs,
@@ -61,6 +61,11 @@ impl<S: InvoiceStore> Collections<S> {
         self.store.revoke_mandate(mandate_id, on).await
     }
 
+    /// Reminders, defaults and cures up to `as_of` (art. 8.8, 8.9).
+    pub async fn run_dunning(&self, as_of: NaiveDate) -> Result<DunningCounts, BillingError> {
+        self.store.run_dunning(as_of).await
+    }
+
     /// Art. 8.5: the batch of direct debits for `collection_date`, written by `render`.
     pub async fn export_direct_debits<R>(
         &self,
@@ -90,6 +95,13 @@ impl<S: InvoiceStore> Collections<S> {
     ) -> Result<StatutoryRate, BillingError> {
         if percent.hundredths() < 0 || percent > Percent::HUNDRED {
             return Err(BillingError::invalid("percent", "must be between 0 and 100"));
+        }
+        // The statutory commercial rate changes on 1 January and 1 July only (art. 6:120 BW).
+        if !matches!((valid_from.month(), valid_from.day()), (1 | 7, 1)) {
+            return Err(BillingError::invalid(
+                "valid_from",
+                "must be 1 January or 1 July: the statutory rate is set per half year",
+            ));
         }
         let rate = StatutoryRate { valid_from, percent };
         self.store.set_statutory_rate(rate).await?;

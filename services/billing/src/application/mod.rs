@@ -155,6 +155,10 @@ pub trait InvoiceStore: Send + Sync + 'static {
     where
         F: Fn(&Claim, NaiveDate) -> Result<AmountDue, BillingError> + Send + Sync;
 
+    /// Sends each due reminder once, puts customers 30 days past due in default once, and cures
+    /// defaults with nothing past due left open.
+    fn run_dunning(&self, as_of: NaiveDate) -> impl Future<Output = Result<DunningCounts, BillingError>> + Send;
+
     /// Records a payment (once per request id) under a row lock; `f` says what is due after it,
     /// which decides whether the invoice is paid and what was paid beyond it.
     fn record_payment<F>(
@@ -188,6 +192,14 @@ pub struct ExportedBatch {
     pub collections: Vec<Collection>,
     pub document: String,
     pub without_mandate: Vec<Uuid>,
+}
+
+/// What a dunning run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DunningCounts {
+    pub reminders: u64,
+    pub defaults: u64,
+    pub cured: u64,
 }
 
 /// What importing a bank report did.

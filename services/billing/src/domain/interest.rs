@@ -122,7 +122,7 @@ pub fn amount_due(
             claim.pay(payments[next_payment].amount);
             next_payment += 1;
         }
-        let rate = rates.iter().rev().find(|r| r.valid_from <= day).ok_or(InterestError::NoRate(day))?.percent;
+        let rate = rate_on(&rates, day)?;
         let today = claim.principal.max(0) * i128::from(rate.hundredths()) / DAILY_DIVISOR;
         claim.interest += today;
         match breakdown.last_mut() {
@@ -172,6 +172,28 @@ pub fn amount_due(
             })
             .collect(),
     })
+}
+
+/// The rate in force on `day`. A statutory rate is set for a half year (from 1 January or
+/// 1 July); a day past the half year of the latest known rate has no rate yet, and interest is
+/// never computed with a stale one.
+fn rate_on(rates: &[StatutoryRate], day: NaiveDate) -> Result<Percent, InterestError> {
+    let rate = rates.iter().rev().find(|r| r.valid_from <= day).ok_or(InterestError::NoRate(day))?;
+    if day >= half_year_end(rate.valid_from) {
+        return Err(InterestError::NoRate(day));
+    }
+    Ok(rate.percent)
+}
+
+/// The first day of the half year after the one `date` falls in.
+fn half_year_end(date: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    let next = if date.month() <= 6 {
+        NaiveDate::from_ymd_opt(date.year(), 7, 1)
+    } else {
+        NaiveDate::from_ymd_opt(date.year() + 1, 1, 1)
+    };
+    next.unwrap_or(NaiveDate::MAX)
 }
 
 /// The statutory commercial rates the terms list, from the official publications.

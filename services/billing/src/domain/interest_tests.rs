@@ -13,6 +13,14 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
+/// The same rate every half year, 2000–2030.
+fn flat(hundredths: i64) -> Vec<StatutoryRate> {
+    (2000..2031)
+        .flat_map(|y| [d(y, 1, 1), d(y, 7, 1)])
+        .map(|valid_from| StatutoryRate { valid_from, percent: Percent::from_hundredths(hundredths) })
+        .collect()
+}
+
 fn eur(cents: i64) -> Money {
     Money::from_cents(cents)
 }
@@ -60,7 +68,7 @@ fn rates_change_on_1_january_and_1_july() {
 /// after one year and 80.00 + 86.40 after two (the second year on 1,080.00).
 #[test]
 fn a_year_of_interest_compounds() {
-    let flat = [StatutoryRate { valid_from: d(2000, 1, 1), percent: Percent::from_hundredths(800) }];
+    let flat = flat(800);
     let one = amount_due(eur(100_000), d(2021, 12, 31), Money::ZERO, &[], &flat, d(2022, 12, 31)).unwrap();
     assert_eq!((one.principal, one.interest), (eur(108_000), Money::ZERO), "capitalized at the end of the year");
     let two = amount_due(eur(100_000), d(2021, 12, 31), Money::ZERO, &[], &flat, d(2023, 12, 31)).unwrap();
@@ -80,7 +88,7 @@ fn a_year_of_interest_compounds() {
 /// Art. 6:44 BW: costs, then interest, then principal; the principal drops the day after.
 #[test]
 fn payments_go_to_costs_then_interest_then_principal() {
-    let flat = [StatutoryRate { valid_from: d(2000, 1, 1), percent: Percent::from_hundredths(1000) }];
+    let flat = flat(1000);
     // 3,650.00 at 10 % accrues exactly 1.00 a day.
     let before = amount_due(eur(365_000), d(2026, 1, 31), eur(4_000), &[], &flat, d(2026, 2, 10)).unwrap();
     assert_eq!((before.principal, before.interest, before.collection_costs), (eur(365_000), eur(1_000), eur(4_000)));
@@ -98,6 +106,15 @@ fn payments_go_to_costs_then_interest_then_principal() {
     let over = [Payment { booked_on: d(2026, 1, 20), amount: eur(400_000) }];
     let credit = amount_due(eur(365_000), d(2026, 1, 31), Money::ZERO, &over, &flat, d(2026, 3, 1)).unwrap();
     assert_eq!((credit.total, credit.overpaid), (Money::ZERO, eur(35_000)));
+}
+
+/// Rates are set per half year: a day past the last known half year has no rate, rather than a
+/// stale one.
+#[test]
+fn no_interest_on_a_rate_not_yet_known() {
+    let err = amount_due(eur(100_000), d(2026, 6, 1), Money::ZERO, &[], &seeded_rates(), d(2026, 7, 1)).unwrap_err();
+    assert_eq!(err.to_string(), "no statutory interest rate is known for 2026-07-01");
+    assert!(amount_due(eur(100_000), d(2026, 6, 1), Money::ZERO, &[], &seeded_rates(), d(2026, 6, 30)).is_ok());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 pub mod collection;
 pub mod contract;
+pub mod dunning;
 pub mod interest;
 pub mod invoice;
 pub mod percent;

@@ -313,3 +313,80 @@ async fn reduced_availability_is_credited_pro_rata_and_the_liability_cap_nets_it
         .into_inner();
     assert_eq!(cents(capped.cap.as_ref()), 10_000_000, "never more than EUR 100,000");
 }
+
+/// Billing's `customer.in_default` reaches the contracts service, which announces a suspension
+/// in writing before it applies (art. 8.9).
+#[tokio::test]
+async fn a_customer_in_default_gets_a_suspension_announced() {
+    let nats = TestNats::start().await;
+    let shared = nats.share();
+    let contracts_svc = pactum_testkit::spawn::<pactum_contracts::startup::ContractsService>(nats, |service| {
+        pactum_contracts::config::Config { service, renewals_interval: Duration::ZERO }
+    })
+    .await;
+    let billing = spawn_billing_on(shared).await;
+    let mut c = contracts::contract_service_client::ContractServiceClient::new(contracts_svc.channel.clone());
+    let customer = c
+        .create_customer(contracts::CreateCustomerRequest {
+            name: "Acme B.V.".into(),
+            kvk_number: "12345678".into(),
+            primary_contact_email: "finance@acme.nl".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    c.publish_terms(contracts::PublishTermsRequest {
+        version: "2026-01".into(),
+        published_on: date(2025, 1, 1),
+        effective_date: date(2025, 2, 1),
+        materially_worse: false,
+        summary: "s".into(),
+    })
+    .await
+    .unwrap();
+    let money = Some(pactum_proto::google::r#type::Money { currency_code: "EUR".into(), units: 100, nanos: 0 });
+    let signed = c
+        .sign_contract(contracts::SignContractRequest {
+            customer_id: customer.customer_id.clone(),
+            start_date: date(2026, 1, 1),
+            term_months: 12,
+            billing_period: contracts::BillingPeriod::Monthly.into(),
+            payment_method: contracts::PaymentMethod::BankTransfer.into(),
+            lines: vec![contracts::ContractLine { product_code: "SEAT".into(), quantity: 1, unit_price: money }],
+            terms_version: "2026-01".into(),
+            request_id: String::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    eventually(Duration::from_secs(10), || async {
+        let n: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM billing.contracts").fetch_one(&billing.pool).await.ok()?;
+        (n == 1).then_some(())
+    })
+    .await
+    .expect("billing learned the contract");
+    billing.run_billing((2026, 1, 1)).await;
+    let dunned = billing
+        .client
+        .clone()
+        .run_dunning(pb::RunDunningRequest { as_of: date(2026, 2, 14) })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(dunned.customers_in_default, 1);
+
+    let announced = eventually(Duration::from_secs(10), || {
+        let mut c = c.clone();
+        let id = signed.contract_id.clone();
+        async move {
+            let contract = c.get_contract(contracts::GetContractRequest { contract_id: id }).await.ok()?.into_inner();
+            contract.suspension_effective_date.is_some().then_some(contract)
+        }
+    })
+    .await
+    .expect("the contracts service announced a suspension");
+    assert_eq!(announced.suspension_effective_date, date(2026, 2, 28), "in writing first: 14 days later");
+    assert!(!announced.suspended);
+}

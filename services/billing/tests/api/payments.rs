@@ -60,17 +60,28 @@ async fn interest_runs_from_the_day_after_the_due_date_at_the_statutory_rate() {
     assert_eq!(thirty.breakdown.len(), 1);
     assert_eq!((thirty.breakdown[0].percent.as_str(), thirty.breakdown[0].days), ("10.15", 30));
 
-    // A new rate from 1 February applies to the days from then on.
+    // July has no verified rate yet: no interest is computed with a stale one.
     let mut client = app.client.clone();
+    let unknown = client
+        .get_amount_due(pb::GetAmountDueRequest { invoice_id: invoice.invoice_id.clone(), as_of: date(2026, 7, 10) })
+        .await
+        .unwrap_err();
+    assert_eq!(article_of(&unknown), "8.8");
+    assert!(unknown.message().contains("2026-07-01"), "{}", unknown.message());
     client
-        .set_statutory_rate(pb::SetStatutoryRateRequest { valid_from: date(2026, 2, 1), percent: "8".into() })
+        .set_statutory_rate(pb::SetStatutoryRateRequest { valid_from: date(2026, 7, 1), percent: "8".into() })
         .await
         .unwrap();
-    let split = due(&app, &invoice, (2026, 2, 14)).await;
+    let split = due(&app, &invoice, (2026, 7, 10)).await;
     let periods: Vec<(String, i64)> = split.breakdown.iter().map(|b| (b.percent.clone(), b.days)).collect();
-    assert_eq!(periods, [("10.15".to_owned(), 16), ("8".to_owned(), 14)]);
-    let want = (12_100 * (1015 * 16 + 800 * 14) + 1_825_000) / 3_650_000;
+    assert_eq!(periods, [("10.15".to_owned(), 166), ("8".to_owned(), 10)]);
+    let want = (12_100 * (1015 * 166 + 800 * 10) + 1_825_000) / 3_650_000;
     assert_eq!(cents(split.interest.as_ref()), want);
+    let mid_year = client
+        .set_statutory_rate(pb::SetStatutoryRateRequest { valid_from: date(2026, 2, 1), percent: "8".into() })
+        .await
+        .unwrap_err();
+    assert_eq!(mid_year.code(), Code::InvalidArgument, "rates change on 1 January and 1 July only");
     let bad = client
         .set_statutory_rate(pb::SetStatutoryRateRequest { valid_from: date(2026, 7, 1), percent: "8.155".into() })
         .await
@@ -146,4 +157,50 @@ async fn a_claim_past_due_is_handed_over_with_collection_costs_paid_first() {
         client.record_payment(pay(&invoice, 5_000, (2026, 2, 16), "")).await.unwrap().into_inner().amount_due.unwrap();
     assert_eq!((cents(after.collection_costs.as_ref()), cents(after.interest.as_ref())), (0, 0));
     assert_eq!(cents(after.principal.as_ref()), 12_100 - (5_000 - 4_000 - interest));
+}
+
+async fn dun(app: &TestApp, day: (i32, i32, i32)) -> pb::RunDunningResponse {
+    app.client
+        .clone()
+        .run_dunning(pb::RunDunningRequest { as_of: date(day.0, day.1, day.2) })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+#[tokio::test]
+async fn dunning_reminds_once_per_stage_puts_in_default_and_cures() {
+    let app = spawn_billing().await;
+    let invoice = invoice(&app).await;
+    // A dispute does not stop the due date (art. 8.6): the disputed invoice is dunned too.
+    app.client
+        .clone()
+        .dispute_invoice(pb::DisputeInvoiceRequest {
+            invoice_id: invoice.invoice_id.clone(),
+            disputed_on: date(2026, 1, 5),
+            reason: "too many seats".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(dun(&app, (2026, 1, 15)).await, pb::RunDunningResponse::default(), "not yet past due");
+    assert_eq!(dun(&app, (2026, 1, 16)).await.reminders, 1);
+    assert_eq!(dun(&app, (2026, 1, 16)).await, pb::RunDunningResponse::default(), "each reminder once");
+    assert_eq!(dun(&app, (2026, 1, 29)).await.reminders, 1);
+    let thirty = dun(&app, (2026, 2, 14)).await;
+    assert_eq!((thirty.reminders, thirty.customers_in_default), (1, 1));
+    assert_eq!(dun(&app, (2026, 2, 20)).await, pb::RunDunningResponse::default(), "in default once");
+
+    let stages: Vec<i32> =
+        sqlx::query_scalar("SELECT stage FROM billing.reminders ORDER BY stage").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(stages, [1, 14, 30]);
+    let owed = due(&app, &invoice, (2026, 2, 20)).await;
+    app.client.clone().record_payment(pay(&invoice, cents(owed.total.as_ref()), (2026, 2, 20), "")).await.unwrap();
+    assert_eq!(dun(&app, (2026, 2, 21)).await.defaults_cured, 1);
+    let events: Vec<String> = sqlx::query_scalar(
+        "SELECT event_type FROM billing.outbox WHERE event_type LIKE 'pactum.billing.customer.%' ORDER BY seq",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(events, ["pactum.billing.customer.in_default", "pactum.billing.customer.default_cured"]);
 }

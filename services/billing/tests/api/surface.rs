@@ -24,6 +24,7 @@ async fn starts_migrates_serves_health_and_reflection_and_drains() {
             "contracts",
             "credit_balances",
             "customers",
+            "defaults",
             "direct_debit_batches",
             "direct_debits",
             "inbox",
@@ -35,6 +36,7 @@ async fn starts_migrates_serves_health_and_reflection_and_drains() {
             "outbox",
             "payments",
             "price_changes",
+            "reminders",
             "statutory_rates"
         ],
         "its own schema"

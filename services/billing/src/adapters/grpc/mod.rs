@@ -467,4 +467,21 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             unknown: n(summary.unknown),
         }))
     }
+
+    #[tracing::instrument(skip_all)]
+    async fn run_dunning(
+        &self,
+        request: Request<pb::RunDunningRequest>,
+    ) -> Result<Response<pb::RunDunningResponse>, Status> {
+        let mut f = Fields::default();
+        let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
+        let (as_of,) = all!(f, as_of);
+        let counts = self.collections.run_dunning(as_of).await.map_err(status)?;
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        Ok(Response::new(pb::RunDunningResponse {
+            reminders: n(counts.reminders),
+            customers_in_default: n(counts.defaults),
+            defaults_cured: n(counts.cured),
+        }))
+    }
 }

@@ -446,6 +446,40 @@ impl ContractStore for PgContracts {
 }
 
 impl PgContracts {
+    /// Art. 8.9: a customer in default gets a suspension announced in writing on each running
+    /// contract not yet suspended, taking effect `DEFAULT_SUSPENSION_NOTICE_DAYS` later; in the
+    /// caller's transaction (the consumer's, which records the event as processed).
+    pub async fn announce_default_suspensions(
+        &self,
+        tx: &mut PgConnection,
+        customer: CustomerId,
+        announced_on: NaiveDate,
+    ) -> Result<(), ContractError> {
+        let ids = sqlx::query_scalar!(
+            "SELECT contract_id FROM contracts.contracts
+             WHERE customer_id = $1 AND status IN ('active', 'notice_given') AND NOT suspended AND suspension_effective_date IS NULL
+             ORDER BY contract_id",
+            customer.as_uuid()
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(failed)?;
+        let effective = announced_on
+            .checked_add_days(chrono::Days::new(crate::domain::contract::DEFAULT_SUSPENSION_NOTICE_DAYS))
+            .unwrap_or(NaiveDate::MAX);
+        for id in ids {
+            let Some(mut contract) = lock(tx, ContractId::from_uuid(id)).await? else { continue };
+            let decisions = contract.suspend(
+                "payment default: an invoice is 30 days past due (art. 8.8)".to_owned(),
+                announced_on,
+                effective,
+            )?;
+            save(tx, &contract).await?;
+            self.enqueue(tx, &decisions).await?;
+        }
+        Ok(())
+    }
+
     async fn list_where(
         &self,
         id: Option<ContractId>,

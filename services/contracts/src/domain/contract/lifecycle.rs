@@ -11,6 +11,9 @@ use crate::domain::terms::TermsVersion;
 
 /// Art. 13.2: notice at least this many days before the end of the term.
 pub const NOTICE_DAYS: i64 = 30;
+/// Art. 8.9: how long before a suspension for payment default takes effect, after its written
+/// announcement (a policy value: the terms ask for an announcement and a weighing of interests).
+pub const DEFAULT_SUSPENSION_NOTICE_DAYS: u64 = 14;
 /// Art. 11.2: force majeure must have lasted longer than this before it allows termination.
 pub const FORCE_MAJEURE_DAYS: i64 = 60;
 

@@ -11,7 +11,7 @@ pub use pactum_domain::{BillingPeriod, PaymentMethod};
 use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
 
 pub use error::ContractError;
-pub use lifecycle::{FORCE_MAJEURE_DAYS, NOTICE_DAYS, earliest_terms_effective_date};
+pub use lifecycle::{DEFAULT_SUSPENSION_NOTICE_DAYS, FORCE_MAJEURE_DAYS, NOTICE_DAYS, earliest_terms_effective_date};
 pub use new::{NewContract, NewTrial, RawLine};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
