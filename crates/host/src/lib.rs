@@ -127,6 +127,35 @@ impl ServiceHost {
         self.background.spawn(task(self.shutdown.clone()));
     }
 
+    /// Runs `job` for today (Europe/Amsterdam) at start-up and then every `interval` until
+    /// shutdown; a zero interval runs it never. Jobs are the idempotent daily runs of the terms
+    /// (renewals, billing, dunning): running one more often only catches up sooner after
+    /// downtime. A failure is logged and retried at the next interval.
+    pub fn spawn_daily<F, Fut>(&mut self, name: &'static str, interval: Duration, job: F)
+    where
+        F: Fn(chrono::NaiveDate) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<String, String>> + Send + 'static,
+    {
+        if interval.is_zero() {
+            return;
+        }
+        self.spawn_background(move |shutdown| async move {
+            loop {
+                let today = pactum_domain::calendar::today();
+                match job(today).await {
+                    Ok(summary) => tracing::info!(job = name, %today, summary, "scheduled run done"),
+                    Err(error) => {
+                        tracing::error!(job = name, %today, error, "scheduled run failed; retrying next interval")
+                    }
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(interval) => {}
+                    () = shutdown.cancelled() => return,
+                }
+            }
+        });
+    }
+
     /// Serves `routes` (the service's gRPC services, named by `service_names` for health) and
     /// the outbox relay until `shutdown`. Then drains: health turns NOT_SERVING, the server
     /// finishes calls in flight, the relay and consumers finish the event in hand, NATS is

@@ -46,6 +46,7 @@ async fn main() {
             shutdown_grace: Duration::from_secs(1),
             outbox_poll_interval: Duration::from_secs(3600),
         },
+        schedule_interval: Duration::ZERO,
         ..Config::from_env().unwrap()
     };
     let app = Application::build(config).await.expect("migrates");

@@ -14,6 +14,9 @@ pub struct Config {
     pub creditor_id: CreditorId,
     /// `FAILED_DEBIT_FEE` [7.50]: charged to the customer for a failed direct debit (art. 8.5).
     pub failed_debit_fee: Money,
+    /// `BILLING_INTERVAL_SECONDS` [3600]: how often `RunBilling` and `RunDunning` run for today;
+    /// 0 turns the schedule off (operators drive them over gRPC).
+    pub schedule_interval: std::time::Duration,
 }
 
 /// The issuing company. The defaults are the Dutch tax authority's and banks' published example
@@ -82,7 +85,13 @@ impl Config {
             name: "FAILED_DEBIT_FEE",
             problem: format!("{fee:?} is not an amount of euros like 7.50"),
         })?;
-        Ok(Self { service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?, issuer, creditor_id, failed_debit_fee })
+        Ok(Self {
+            service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?,
+            issuer,
+            creditor_id,
+            failed_debit_fee,
+            schedule_interval: pactum_platform::config::seconds_or("BILLING_INTERVAL_SECONDS", 3600)?,
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Wiring: the billing service's adapters on top of the shared service host.
 
 use pactum_host::{ServiceHost, Wiring};
+use pactum_platform::status::error_chain;
 use pactum_proto::pactum::billing::v1::billing_service_server::{BillingServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
@@ -44,6 +45,18 @@ impl pactum_host::Service for Billing {
         let store = PgInvoices::new(host.pool().clone(), Outbox::new(SCHEMA));
         let invoicing = Arc::new(Invoicing::new(store.clone()));
         let collections = Arc::new(Collections::new(store, config.failed_debit_fee));
+        let (daily_invoicing, daily_collections) = (invoicing.clone(), collections.clone());
+        host.spawn_daily("billing", config.schedule_interval, move |today| {
+            let (invoicing, collections) = (daily_invoicing.clone(), daily_collections.clone());
+            async move {
+                let issued = invoicing.run_billing(today).await.map_err(|e| error_chain(&e))?;
+                let dunning = collections.run_dunning(today).await.map_err(|e| error_chain(&e))?;
+                Ok(format!(
+                    "invoices issued {issued}, reminders {}, in default {}, cured {}",
+                    dunning.reminders, dunning.defaults, dunning.cured
+                ))
+            }
+        });
         Wiring {
             routes: tonic::service::Routes::new(BillingServiceServer::new(BillingGrpc::new(
                 invoicing,

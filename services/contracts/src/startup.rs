@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use pactum_bus::{Consumer, Outbox};
 use pactum_host::{ServiceHost, Wiring};
+use pactum_platform::status::error_chain;
 use pactum_proto::pactum::contracts::v1::contract_service_server::{ContractServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
@@ -12,7 +13,6 @@ use crate::{
         billing_events::{self, BillingEvents},
         grpc::ContractGrpc,
         postgres::{PgContracts, PgCustomers, PgTerms},
-        scheduler::RenewalScheduler,
     },
     application::{contracts::Contracts, customers::Customers, terms::Terms},
     config::Config,
@@ -47,8 +47,17 @@ impl pactum_host::Service for ContractsService {
         host.spawn_background(|shutdown| defaults.run(shutdown));
         let contracts = Arc::new(Contracts::new(store.clone()));
         let terms = Arc::new(Terms::new(PgTerms::new(pool, outbox), store));
-        let scheduler = RenewalScheduler::new(contracts.clone(), config.renewals_interval);
-        host.spawn_background(|shutdown| scheduler.run(shutdown));
+        let renewals = contracts.clone();
+        host.spawn_daily("renewals", config.renewals_interval, move |today| {
+            let renewals = renewals.clone();
+            async move {
+                let counts = renewals.run_renewals(today).await.map_err(|e| error_chain(&e))?;
+                Ok(format!(
+                    "renewed {}, terminated {}, trials expired {}",
+                    counts.renewed, counts.terminated, counts.trials_expired
+                ))
+            }
+        });
         Wiring {
             routes: tonic::service::Routes::new(ContractServiceServer::new(ContractGrpc::new(
                 customers, contracts, terms,

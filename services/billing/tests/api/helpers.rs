@@ -19,8 +19,12 @@ pub async fn spawn_billing() -> TestApp {
 }
 
 pub async fn spawn_billing_on(nats: TestNats) -> TestApp {
-    let service =
-        pactum_testkit::spawn::<Billing>(nats, |service| Config { service, ..Config::from_env().unwrap() }).await;
+    let service = pactum_testkit::spawn::<Billing>(nats, |service| Config {
+        service,
+        schedule_interval: std::time::Duration::ZERO,
+        ..Config::from_env().unwrap()
+    })
+    .await;
     TestApp {
         client: BillingServiceClient::new(service.channel.clone()),
         channel: service.channel.clone(),

@@ -4,4 +4,3 @@ pub mod billing_events;
 pub mod events;
 pub mod grpc;
 pub mod postgres;
-pub mod scheduler;
