@@ -155,3 +155,30 @@ pub fn validate(xml: &str, schema: &str) -> Result<(), String> {
     let _ = std::fs::remove_file(&file);
     if output.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&output.stderr).into_owned()) }
 }
+
+/// The real contracts service and billing on one NATS server (each on its own database), with
+/// the general terms `2026-01` published on contracts.
+pub async fn contracts_and_billing()
+-> (TestService, TestApp, pactum_proto::pactum::contracts::v1::contract_service_client::ContractServiceClient<Channel>)
+{
+    use pactum_proto::pactum::contracts::v1 as contracts;
+    let nats = TestNats::start().await;
+    let shared = nats.share();
+    let contracts_svc = pactum_testkit::spawn::<pactum_contracts::startup::ContractsService>(nats, |service| {
+        pactum_contracts::config::Config { service, renewals_interval: std::time::Duration::ZERO }
+    })
+    .await;
+    let billing = spawn_billing_on(shared).await;
+    let mut client = contracts::contract_service_client::ContractServiceClient::new(contracts_svc.channel.clone());
+    client
+        .publish_terms(contracts::PublishTermsRequest {
+            version: "2026-01".into(),
+            published_on: date(2025, 1, 1),
+            effective_date: date(2025, 2, 1),
+            materially_worse: false,
+            summary: "s".into(),
+        })
+        .await
+        .unwrap();
+    (contracts_svc, billing, client)
+}

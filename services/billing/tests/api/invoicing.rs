@@ -1,24 +1,16 @@
 use std::{collections::HashSet, time::Duration};
 
 use pactum_proto::pactum::{billing::v1 as pb, contracts::v1 as contracts};
-use pactum_testkit::{TestNats, eventually, streams};
+use pactum_testkit::{eventually, streams};
 use tonic::Code;
 use uuid::Uuid;
 
-use crate::helpers::{article_of, cents, date, spawn_billing, spawn_billing_on};
+use crate::helpers::{article_of, cents, contracts_and_billing, date, spawn_billing};
 
 /// From a contract signed on the contracts service to invoices, through the events only.
 #[tokio::test]
 async fn a_signed_contract_is_invoiced_in_advance_for_every_started_period() {
-    let nats = TestNats::start().await;
-    let shared = nats.share();
-    let contracts_svc = pactum_testkit::spawn::<pactum_contracts::startup::ContractsService>(nats, |service| {
-        pactum_contracts::config::Config { service, renewals_interval: Duration::ZERO }
-    })
-    .await;
-    let billing = spawn_billing_on(shared).await;
-
-    let mut c = contracts::contract_service_client::ContractServiceClient::new(contracts_svc.channel.clone());
+    let (_contracts_service, billing, mut c) = contracts_and_billing().await;
     let customer = c
         .create_customer(contracts::CreateCustomerRequest {
             name: "Acme B.V.".into(),
@@ -35,15 +27,6 @@ async fn a_signed_contract_is_invoiced_in_advance_for_every_started_period() {
         .await
         .unwrap()
         .into_inner();
-    c.publish_terms(contracts::PublishTermsRequest {
-        version: "2026-01".into(),
-        published_on: date(2025, 1, 1),
-        effective_date: date(2025, 2, 1),
-        materially_worse: false,
-        summary: "s".into(),
-    })
-    .await
-    .unwrap();
     let money = |cents: i64| {
         Some(pactum_proto::google::r#type::Money {
             currency_code: "EUR".into(),
@@ -318,14 +301,7 @@ async fn reduced_availability_is_credited_pro_rata_and_the_liability_cap_nets_it
 /// in writing before it applies (art. 8.9).
 #[tokio::test]
 async fn a_customer_in_default_gets_a_suspension_announced() {
-    let nats = TestNats::start().await;
-    let shared = nats.share();
-    let contracts_svc = pactum_testkit::spawn::<pactum_contracts::startup::ContractsService>(nats, |service| {
-        pactum_contracts::config::Config { service, renewals_interval: Duration::ZERO }
-    })
-    .await;
-    let billing = spawn_billing_on(shared).await;
-    let mut c = contracts::contract_service_client::ContractServiceClient::new(contracts_svc.channel.clone());
+    let (_contracts_service, billing, mut c) = contracts_and_billing().await;
     let customer = c
         .create_customer(contracts::CreateCustomerRequest {
             name: "Acme B.V.".into(),
@@ -336,15 +312,6 @@ async fn a_customer_in_default_gets_a_suspension_announced() {
         .await
         .unwrap()
         .into_inner();
-    c.publish_terms(contracts::PublishTermsRequest {
-        version: "2026-01".into(),
-        published_on: date(2025, 1, 1),
-        effective_date: date(2025, 2, 1),
-        materially_worse: false,
-        summary: "s".into(),
-    })
-    .await
-    .unwrap();
     let money = Some(pactum_proto::google::r#type::Money { currency_code: "EUR".into(), units: 100, nanos: 0 });
     let signed = c
         .sign_contract(contracts::SignContractRequest {
