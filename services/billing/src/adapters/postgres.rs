@@ -571,10 +571,11 @@ impl InvoiceStore for PgInvoices {
 
     #[tracing::instrument(skip_all, fields(invoice.id = %invoice_id))]
     async fn claim(&self, invoice_id: Uuid) -> Result<Option<Claim>, BillingError> {
-        let mut conn = self.pool.acquire().await.map_err(failed)?;
         let Some(invoice) = self.list_where(Some(invoice_id), None, None, None, 1).await?.pop() else {
             return Ok(None);
         };
+        // One connection at a time: acquired after the read above has given its own back.
+        let mut conn = self.pool.acquire().await.map_err(failed)?;
         Ok(Some(Self::claim_in(&mut conn, invoice).await?))
     }
 
@@ -1210,8 +1211,8 @@ impl InvoiceStore for PgInvoices {
             .execute(&mut *tx)
             .await
             .map_err(failed)?;
-        let overdue = sqlx::query_scalar!(
-            "SELECT invoice_id FROM billing.invoices
+        let overdue = sqlx::query!(
+            "SELECT invoice_id, customer_id, due_date FROM billing.invoices
              WHERE kind = 'invoice' AND status IN ('open', 'disputed') AND due_date < $1
              ORDER BY customer_id, due_date",
             as_of
@@ -1222,10 +1223,12 @@ impl InvoiceStore for PgInvoices {
         let mut counts = DunningCounts::default();
         let mut outbox = Vec::new();
         let mut defaulting: std::collections::BTreeMap<Uuid, Vec<Uuid>> = std::collections::BTreeMap::new();
-        for id in overdue {
-            let Some(invoice) = self.list_where(Some(id), None, None, None, 1).await?.pop() else { continue };
-            let outstanding = Money::from_cents(invoice.total.cents() - invoice.amount_paid.cents());
-            for stage in dunning::stages_due(invoice.due_date, as_of) {
+        for row in overdue {
+            let id = row.invoice_id;
+            // The whole invoice is read only for a reminder actually sent: on most days, for most
+            // overdue invoices, no stage is new.
+            let mut invoice: Option<Invoice> = None;
+            for stage in dunning::stages_due(row.due_date, as_of) {
                 let sent = sqlx::query!(
                     "INSERT INTO billing.reminders (invoice_id, stage, sent_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
                     id,
@@ -1237,12 +1240,17 @@ impl InvoiceStore for PgInvoices {
                 .map_err(failed)?
                 .rows_affected();
                 if sent == 1 {
-                    outbox.push(events::overdue_reminder(&invoice, stage, outstanding));
+                    if invoice.is_none() {
+                        invoice = Self::lock_invoice(&mut tx, id).await?;
+                    }
+                    let Some(invoice) = &invoice else { continue };
+                    let outstanding = Money::from_cents(invoice.total.cents() - invoice.amount_paid.cents());
+                    outbox.push(events::overdue_reminder(invoice, stage, outstanding));
                     counts.reminders += 1;
                 }
             }
-            if dunning::in_default(invoice.due_date, as_of) {
-                defaulting.entry(invoice.buyer.customer_id.as_uuid()).or_default().push(id);
+            if dunning::in_default(row.due_date, as_of) {
+                defaulting.entry(row.customer_id).or_default().push(id);
             }
         }
         for (customer, invoices) in &defaulting {
