@@ -95,3 +95,18 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     }
     chain.join(": ")
 }
+
+/// The values of a request's parsed fields, or (returning from the handler) `INVALID_ARGUMENT`
+/// with every violation. Each value is an `Option` that is `Some` exactly when its field parsed;
+/// a failed parse recorded its violation.
+///
+/// `let (id, date) = parsed_or_invalid!(violations; id, date);`
+#[macro_export]
+macro_rules! parsed_or_invalid {
+    ($violations:expr; $($value:ident),+ $(,)?) => {
+        match ($($value,)+) {
+            ($(Some($value),)+) if $violations.is_empty() => ($($value,)+),
+            _ => return Err($crate::status::invalid_argument(&$violations)),
+        }
+    };
+}

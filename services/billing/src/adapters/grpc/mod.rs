@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use pactum_domain::{ContractId, CustomerId, Violations, calendar::CivilPeriod};
 use pactum_platform::{
+    parsed_or_invalid,
     status::{Failure, ServiceError, invalid_argument, to_status},
     wire,
 };
@@ -76,19 +77,6 @@ impl Fields {
     }
 }
 
-/// Returns `Ok(Some(values))` only when every field parsed.
-macro_rules! all {
-    ($f:expr, $($v:ident),+) => {{
-        let fields = $f;
-        fields.done()?;
-        match ($($v,)+) {
-            ($(Some($v),)+) => ($($v,)+),
-            #[allow(unreachable_patterns)]
-            _ => return Err(Status::invalid_argument("invalid request")),
-        }
-    }};
-}
-
 #[derive(Debug)]
 pub struct BillingGrpc<S> {
     invoicing: Arc<Invoicing<S>>,
@@ -122,7 +110,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
     ) -> Result<Response<pb::RunBillingResponse>, Status> {
         let mut f = Fields::default();
         let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
-        let (as_of,) = all!(f, as_of);
+        let (as_of,) = parsed_or_invalid!(f.0; as_of);
         let issued = self.invoicing.run_billing(as_of).await.map_err(status)?;
         Ok(Response::new(pb::RunBillingResponse { invoices_issued: i64::try_from(issued).unwrap_or(i64::MAX) }))
     }
@@ -131,7 +119,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
     async fn get_invoice(&self, request: Request<pb::GetInvoiceRequest>) -> Result<Response<pb::Invoice>, Status> {
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &request.get_ref().invoice_id);
-        let (id,) = all!(f, id);
+        let (id,) = parsed_or_invalid!(f.0; id);
         Ok(Response::new(invoice_to_proto(&self.invoicing.get(id).await.map_err(status)?)))
     }
 
@@ -168,7 +156,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
         let on = f.date("disputed_on", r.disputed_on.as_ref());
-        let (id, on) = all!(f, id, on);
+        let (id, on) = parsed_or_invalid!(f.0; id, on);
         Ok(Response::new(invoice_to_proto(&self.invoicing.dispute(id, on, r.reason).await.map_err(status)?)))
     }
 
@@ -189,7 +177,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
                 None
             }
         };
-        let (id, on, upheld) = all!(f, id, on, upheld);
+        let (id, on, upheld) = parsed_or_invalid!(f.0; id, on, upheld);
         let (invoice, credit) = self.invoicing.resolve_dispute(id, upheld, on).await.map_err(status)?;
         Ok(Response::new(pb::ResolveDisputeResponse {
             invoice: Some(invoice_to_proto(&invoice)),
@@ -207,7 +195,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let customer = f.0.check("customer_id", CustomerId::parse(&r.customer_id));
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
         let on = f.date("ordered_on", r.ordered_on.as_ref());
-        let (customer, amount, on) = all!(f, customer, amount, on);
+        let (customer, amount, on) = parsed_or_invalid!(f.0; customer, amount, on);
         let invoice = self
             .invoicing
             .invoice_extra_work(customer, &r.description, amount, on, request_id(&r.request_id))
@@ -230,7 +218,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let announced = f.date("announced_on", r.announced_on.as_ref());
         let effective = f.date("effective_date", r.effective_date.as_ref());
         let percent = f.percent(&r.percent);
-        let (kind, announced, effective, percent) = all!(f, kind, announced, effective, percent);
+        let (kind, announced, effective, percent) = parsed_or_invalid!(f.0; kind, announced, effective, percent);
         let change = self
             .invoicing
             .change_prices(kind, announced, effective, percent, r.reason, request_id(&r.request_id))
@@ -258,7 +246,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             }),
             _ => None,
         };
-        let (contract, period, issue, percent) = all!(f, contract, period, issue, percent);
+        let (contract, period, issue, percent) = parsed_or_invalid!(f.0; contract, period, issue, percent);
         let notes = self
             .invoicing
             .credit_reduced_availability(contract, period, percent, r.reason, issue)
@@ -278,7 +266,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let mut f = Fields::default();
         let contract = f.0.check("contract_id", ContractId::parse(&r.contract_id));
         let as_of = f.date("as_of", r.as_of.as_ref());
-        let (contract, as_of) = all!(f, contract, as_of);
+        let (contract, as_of) = parsed_or_invalid!(f.0; contract, as_of);
         let cap = self.invoicing.liability_cap(contract, as_of).await.map_err(status)?;
         Ok(Response::new(pb::LiabilityCap {
             fees_last_12_months: Some(wire::money_to_wire(cap.fees_last_12_months)),
@@ -303,7 +291,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
                 None
             }
         };
-        let (id, format) = all!(f, id, format);
+        let (id, format) = parsed_or_invalid!(f.0; id, format);
         let invoice = self.invoicing.get(id).await.map_err(status)?;
         let credited = match invoice.credited_invoice_id {
             Some(credited) => Some(self.invoicing.get(credited).await.map_err(status)?.number),
@@ -332,7 +320,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let mut f = Fields::default();
         let from = f.date("valid_from", r.valid_from.as_ref());
         let percent = f.percent(&r.percent);
-        let (from, percent) = all!(f, from, percent);
+        let (from, percent) = parsed_or_invalid!(f.0; from, percent);
         let rate = self.collections.set_statutory_rate(from, percent).await.map_err(status)?;
         Ok(Response::new(pb::StatutoryRate {
             valid_from: Some(wire::date_to_wire(rate.valid_from)),
@@ -349,7 +337,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
         let as_of = f.date("as_of", r.as_of.as_ref());
-        let (id, as_of) = all!(f, id, as_of);
+        let (id, as_of) = parsed_or_invalid!(f.0; id, as_of);
         let due = self.collections.amount_due(id, as_of).await.map_err(status)?;
         Ok(Response::new(pb::AmountDue { as_of: Some(wire::date_to_wire(as_of)), ..amount_due_to_proto(id, &due) }))
     }
@@ -363,7 +351,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
         let on = f.date("date", r.date.as_ref());
-        let (id, on) = all!(f, id, on);
+        let (id, on) = parsed_or_invalid!(f.0; id, on);
         let (invoice, costs) = self.collections.hand_over(id, on).await.map_err(status)?;
         Ok(Response::new(pb::HandOverForCollectionResponse {
             invoice: Some(invoice_to_proto(&invoice)),
@@ -382,7 +370,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let id = f.uuid("invoice_id", &r.invoice_id);
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
         let on = f.date("paid_on", r.paid_on.as_ref());
-        let (id, amount, on) = all!(f, id, amount, on);
+        let (id, amount, on) = parsed_or_invalid!(f.0; id, amount, on);
         let (payment, invoice, due) = self
             .collections
             .record_payment(id, amount, on, r.reference, request_id(&r.request_id))
@@ -423,7 +411,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let r = request.into_inner();
         let mut f = Fields::default();
         let on = f.date("revoked_on", r.revoked_on.as_ref());
-        let (on,) = all!(f, on);
+        let (on,) = parsed_or_invalid!(f.0; on);
         let mandate = self.collections.revoke_mandate(r.mandate_id.trim(), on).await.map_err(status)?;
         Ok(Response::new(mandate_to_proto(&mandate)))
     }
@@ -435,7 +423,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
     ) -> Result<Response<pb::DirectDebitBatch>, Status> {
         let mut f = Fields::default();
         let date = f.date("collection_date", request.get_ref().collection_date.as_ref());
-        let (date,) = all!(f, date);
+        let (date,) = parsed_or_invalid!(f.0; date);
         let issuer = self.issuer.clone();
         let creditor = self.creditor.clone();
         let batch = self
@@ -475,7 +463,7 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
     ) -> Result<Response<pb::RunDunningResponse>, Status> {
         let mut f = Fields::default();
         let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
-        let (as_of,) = all!(f, as_of);
+        let (as_of,) = parsed_or_invalid!(f.0; as_of);
         let counts = self.collections.run_dunning(as_of).await.map_err(status)?;
         let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         Ok(Response::new(pb::RunDunningResponse {

@@ -6,6 +6,7 @@ mod errors;
 use std::sync::Arc;
 
 use pactum_platform::{
+    parsed_or_invalid,
     status::{invalid_argument, to_status},
     wire,
 };
@@ -92,8 +93,7 @@ where
     async fn get_customer(&self, request: Request<pb::GetCustomerRequest>) -> Result<Response<pb::Customer>, Status> {
         let mut f = Fields::default();
         let id = f.customer_id(&request.get_ref().customer_id);
-        check(&f)?;
-        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let (id,) = parsed_or_invalid!(f.violations; id);
         let customer = self.customers.get(id).await.map_err(status)?;
         Ok(Response::new(customer_to_proto(&customer)))
     }
@@ -130,8 +130,7 @@ where
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.customer_id(&r.customer_id);
-        check(&f)?;
-        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let (id,) = parsed_or_invalid!(f.violations; id);
         let customer = self.customers.update_primary_contact(id, &r.primary_contact_email).await.map_err(status)?;
         Ok(Response::new(customer_to_proto(&customer)))
     }
@@ -148,8 +147,7 @@ where
         if address.is_none() {
             f.violations.add("postal_address", "is required");
         }
-        check(&f)?;
-        let (Some(id), Some(address)) = (id, address) else { return Err(invalid_argument(&f.violations)) };
+        let (id, address) = parsed_or_invalid!(f.violations; id, address);
         let customer = self.customers.update_postal_address(id, address).await.map_err(status)?;
         Ok(Response::new(customer_to_proto(&customer)))
     }
@@ -162,8 +160,7 @@ where
         let start = f.date("start_date", r.start_date.as_ref());
         let request_id = RequestId::parse_optional(&r.request_id, &mut f.violations);
         let trial = NewTrial::parse(start, r.trial_days, &mut f.violations, customer);
-        check(&f)?;
-        let Some(trial) = trial else { return Err(invalid_argument(&f.violations)) };
+        let (trial,) = parsed_or_invalid!(f.violations; trial);
         reply(&self.contracts.start_trial(trial, request_id).await.map_err(status)?)
     }
 
@@ -193,8 +190,7 @@ where
             &r.terms_version,
             &mut f.violations,
         );
-        check(&f)?;
-        let Some(new) = new else { return Err(invalid_argument(&f.violations)) };
+        let (new,) = parsed_or_invalid!(f.violations; new);
         let contract = self.contracts.sign(new, request_id).await.map_err(status)?;
         tracing::Span::current().record("contract.id", tracing::field::display(contract.id));
         reply(&contract)
@@ -210,10 +206,7 @@ where
         let id = f.contract_id(&r.contract_id);
         let party = party_from_proto(r.party, &mut f.violations);
         let date = f.date("notice_date", r.notice_date.as_ref());
-        check(&f)?;
-        let (Some(id), Some(party), Some(date)) = (id, party, date) else {
-            return Err(invalid_argument(&f.violations));
-        };
+        let (id, party, date) = parsed_or_invalid!(f.violations; id, party, date);
         let (contract, end) = self.contracts.give_notice(id, party, date, r.reason).await.map_err(status)?;
         Ok(Response::new(pb::GiveNoticeResponse {
             contract: Some(contract_to_proto(&contract)),
@@ -229,10 +222,7 @@ where
         let id = f.contract_id(&r.contract_id);
         let ground = ground_from_proto(r.ground, &mut f.violations);
         let date = f.date("effective_date", r.effective_date.as_ref());
-        check(&f)?;
-        let (Some(id), Some(ground), Some(date)) = (id, ground, date) else {
-            return Err(invalid_argument(&f.violations));
-        };
+        let (id, ground, date) = parsed_or_invalid!(f.violations; id, ground, date);
         reply(&self.contracts.dissolve(id, ground, date).await.map_err(status)?)
     }
 
@@ -243,10 +233,7 @@ where
         let id = f.contract_id(&r.contract_id);
         let announced = f.date("announced_on", r.announced_on.as_ref());
         let effective = f.date("effective_date", r.effective_date.as_ref());
-        check(&f)?;
-        let (Some(id), Some(announced), Some(effective)) = (id, announced, effective) else {
-            return Err(invalid_argument(&f.violations));
-        };
+        let (id, announced, effective) = parsed_or_invalid!(f.violations; id, announced, effective);
         reply(&self.contracts.suspend(id, r.reason, announced, effective).await.map_err(status)?)
     }
 
@@ -256,8 +243,7 @@ where
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
         let date = f.date("date", r.date.as_ref());
-        check(&f)?;
-        let (Some(id), Some(date)) = (id, date) else { return Err(invalid_argument(&f.violations)) };
+        let (id, date) = parsed_or_invalid!(f.violations; id, date);
         reply(&self.contracts.resume(id, date).await.map_err(status)?)
     }
 
@@ -266,8 +252,7 @@ where
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
-        check(&f)?;
-        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.contracts.block_access(id, r.reason, r.urgent).await.map_err(status)?)
     }
 
@@ -278,8 +263,7 @@ where
     ) -> Result<Response<pb::Contract>, Status> {
         let mut f = Fields::default();
         let id = f.contract_id(&request.get_ref().contract_id);
-        check(&f)?;
-        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.contracts.unblock_access(id).await.map_err(status)?)
     }
 
@@ -292,8 +276,7 @@ where
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
         let started = f.date("started_on", r.started_on.as_ref());
-        check(&f)?;
-        let (Some(id), Some(started)) = (id, started) else { return Err(invalid_argument(&f.violations)) };
+        let (id, started) = parsed_or_invalid!(f.violations; id, started);
         reply(&self.contracts.declare_force_majeure(id, started).await.map_err(status)?)
     }
 
@@ -304,8 +287,7 @@ where
     ) -> Result<Response<pb::Contract>, Status> {
         let mut f = Fields::default();
         let id = f.contract_id(&request.get_ref().contract_id);
-        check(&f)?;
-        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.contracts.end_force_majeure(id).await.map_err(status)?)
     }
 
@@ -318,8 +300,7 @@ where
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
         let date = f.date("date", r.date.as_ref());
-        check(&f)?;
-        let (Some(id), Some(date)) = (id, date) else { return Err(invalid_argument(&f.violations)) };
+        let (id, date) = parsed_or_invalid!(f.violations; id, date);
         reply(&self.contracts.terminate_for_force_majeure(id, date).await.map_err(status)?)
     }
 
@@ -330,8 +311,7 @@ where
     ) -> Result<Response<pb::RunRenewalsResponse>, Status> {
         let mut f = Fields::default();
         let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
-        check(&f)?;
-        let Some(as_of) = as_of else { return Err(invalid_argument(&f.violations)) };
+        let (as_of,) = parsed_or_invalid!(f.violations; as_of);
         let counts = self.contracts.run_renewals(as_of).await.map_err(status)?;
         let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         Ok(Response::new(pb::RunRenewalsResponse {
@@ -346,8 +326,7 @@ where
     async fn get_contract(&self, request: Request<pb::GetContractRequest>) -> Result<Response<pb::Contract>, Status> {
         let mut f = Fields::default();
         let id = f.contract_id(&request.get_ref().contract_id);
-        check(&f)?;
-        let Some(id) = id else { return Err(invalid_argument(&f.violations)) };
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.contracts.get(id).await.map_err(status)?)
     }
 
@@ -426,8 +405,7 @@ where
     ) -> Result<Response<pb::ListTermsAcceptancesResponse>, Status> {
         let mut f = Fields::default();
         let customer = f.customer_id(&request.get_ref().customer_id);
-        check(&f)?;
-        let Some(customer) = customer else { return Err(invalid_argument(&f.violations)) };
+        let (customer,) = parsed_or_invalid!(f.violations; customer);
         let acceptances = self.terms.acceptances(customer).await.map_err(status)?;
         Ok(Response::new(pb::ListTermsAcceptancesResponse {
             acceptances: acceptances.iter().map(acceptance_to_proto).collect(),
@@ -446,8 +424,7 @@ where
         if r.version.trim().is_empty() {
             f.violations.add("version", "is required");
         }
-        check(&f)?;
-        let (Some(id), Some(date)) = (id, date) else { return Err(invalid_argument(&f.violations)) };
+        let (id, date) = parsed_or_invalid!(f.violations; id, date);
         reply(&self.terms.terminate_for_terms_change(id, r.version.trim(), date).await.map_err(status)?)
     }
 }
