@@ -44,6 +44,12 @@ impl EventType {
     }
 }
 
+impl From<pactum_proto::catalogue::Entry> for EventType {
+    fn from(entry: pactum_proto::catalogue::Entry) -> Self {
+        Self::new(entry.subject, entry.data_schema)
+    }
+}
+
 /// An event on its way into the outbox.
 #[derive(Debug, Clone)]
 pub struct OutboxEvent {

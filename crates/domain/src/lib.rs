@@ -10,6 +10,8 @@ mod iban;
 mod ids;
 mod kvk;
 mod money;
+pub mod page;
+mod storage;
 mod violations;
 
 pub use address::{AddressError, PostalAddress};
@@ -19,4 +21,5 @@ pub use iban::{Iban, IbanError, check_digits as iban_check_digits};
 pub use ids::{ContractId, CustomerId, IdError};
 pub use kvk::{KvkError, KvkNumber};
 pub use money::{Money, MoneyError};
+pub use storage::StorageError;
 pub use violations::{FieldViolation, Violations};

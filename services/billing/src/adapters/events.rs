@@ -19,10 +19,6 @@ use crate::{
     },
 };
 
-const fn event_type(entry: Entry) -> EventType {
-    EventType::new(entry.subject, entry.data_schema)
-}
-
 fn invoice_event(entry: Entry, invoice: &Invoice, article: &str, reason: String) -> OutboxEvent {
     let payload = pb::InvoiceChanged {
         invoice: Some(invoice_to_proto(invoice)),
@@ -30,7 +26,7 @@ fn invoice_event(entry: Entry, invoice: &Invoice, article: &str, reason: String)
         article: article.to_owned(),
         reason,
     };
-    OutboxEvent::new(event_type(entry), invoice.id, &payload)
+    OutboxEvent::new(EventType::from(entry), invoice.id, &payload)
 }
 
 /// `invoice.issued` or `credit_note.issued`: the whole document.
@@ -78,7 +74,7 @@ pub fn payment_recorded(payment: &RecordedPayment, invoice: &Invoice, due: &Amou
         amount_due: Some(amount_due_to_proto(invoice.id, due)),
         article: article::PAYMENT_ORDER.to_owned(),
     };
-    OutboxEvent::new(event_type(catalogue::PAYMENT_RECORDED), payment.id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::PAYMENT_RECORDED), payment.id, &payload)
 }
 
 /// `direct_debit.collected`, or `direct_debit.failed` with the reason code and fee (art. 8.5).
@@ -101,14 +97,14 @@ pub fn direct_debit(
         article: article::DIRECT_DEBIT.to_owned(),
     };
     let entry = if failure.is_some() { catalogue::DIRECT_DEBIT_FAILED } else { catalogue::DIRECT_DEBIT_COLLECTED };
-    OutboxEvent::new(event_type(entry), invoice.id, &payload)
+    OutboxEvent::new(EventType::from(entry), invoice.id, &payload)
 }
 
 /// `direct_debit.batch_exported`.
 pub fn batch_exported(batch: &ExportedBatch, collection_date: chrono::NaiveDate) -> OutboxEvent {
     let payload = pb::DirectDebitBatchExported { batch: Some(batch_to_proto(batch, collection_date, false)) };
     OutboxEvent::new(
-        event_type(catalogue::DIRECT_DEBIT_BATCH_EXPORTED),
+        EventType::from(catalogue::DIRECT_DEBIT_BATCH_EXPORTED),
         batch.batch_id.map(|b| b.to_string()).unwrap_or_default(),
         &payload,
     )
@@ -121,7 +117,7 @@ pub fn mandate_required(invoice_id: uuid::Uuid, customer_id: uuid::Uuid) -> Outb
         customer_id: customer_id.to_string(),
         article: article::DIRECT_DEBIT.to_owned(),
     };
-    OutboxEvent::new(event_type(catalogue::DIRECT_DEBIT_MANDATE_REQUIRED), invoice_id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::DIRECT_DEBIT_MANDATE_REQUIRED), invoice_id, &payload)
 }
 
 /// `invoice.overdue_reminder` on day 1, 14 or 30 past due: notification e-mails it.
@@ -133,7 +129,7 @@ pub fn overdue_reminder(invoice: &Invoice, stage: i64, outstanding: pactum_domai
         outstanding: Some(pactum_platform::wire::money_to_wire(outstanding)),
         article: article::LATE_PAYMENT.to_owned(),
     };
-    OutboxEvent::new(event_type(catalogue::INVOICE_OVERDUE_REMINDER), invoice.id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::INVOICE_OVERDUE_REMINDER), invoice.id, &payload)
 }
 
 /// `customer.in_default` (30 days past due; art. 8.9 lets the vendor announce a suspension) or
@@ -151,7 +147,7 @@ pub fn customer_default(
         article: "8.9".to_owned(),
     };
     let entry = if in_default { catalogue::CUSTOMER_IN_DEFAULT } else { catalogue::CUSTOMER_DEFAULT_CURED };
-    OutboxEvent::new(event_type(entry), customer, &payload)
+    OutboxEvent::new(EventType::from(entry), customer, &payload)
 }
 
 /// `prices.change_announced` (art. 8.4): notification tells every customer (art. 14.18).
@@ -160,5 +156,5 @@ pub fn price_change_announced(change: &PriceChange) -> OutboxEvent {
         price_change: Some(price_change_to_proto(change)),
         article: article::PRICE_CHANGES.to_owned(),
     };
-    OutboxEvent::new(event_type(catalogue::PRICES_CHANGE_ANNOUNCED), change.id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::PRICES_CHANGE_ANNOUNCED), change.id, &payload)
 }

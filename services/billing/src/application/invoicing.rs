@@ -1,7 +1,11 @@
 //! Invoicing: the runs, disputes, extra work, price changes, credits and the liability cap.
 
 use chrono::{Months, NaiveDate};
-use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
+use pactum_domain::{
+    ContractId, CustomerId, Money,
+    calendar::CivilPeriod,
+    page::{Page, PageRequest},
+};
 use uuid::Uuid;
 
 use super::{InvoiceChange, InvoiceStore};
@@ -58,14 +62,10 @@ impl<S: InvoiceStore> Invoicing<S> {
         &self,
         customer: Option<CustomerId>,
         status: Option<Status>,
-        size: u32,
-        after: Option<Uuid>,
-    ) -> Result<(Vec<Invoice>, Option<Uuid>), BillingError> {
-        let mut items = self.store.list(customer, status, after, size + 1).await?;
-        let more = items.len() > size as usize;
-        items.truncate(size as usize);
-        let next = if more { items.last().map(|i| i.id) } else { None };
-        Ok((items, next))
+        page: PageRequest<Uuid>,
+    ) -> Result<Page<Invoice, Uuid>, BillingError> {
+        let rows = self.store.list(customer, status, page.after, page.fetch()).await?;
+        Ok(Page::from_rows(rows, &page, |i| i.id))
     }
 
     /// Art. 8.6.

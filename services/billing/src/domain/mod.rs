@@ -38,16 +38,7 @@ pub mod article {
     }
 }
 
-/// A failure of the storage behind a repository; the cause chain goes to the logs only.
-#[derive(Debug, thiserror::Error)]
-#[error("storage failed")]
-pub struct StorageError(#[source] Box<dyn std::error::Error + Send + Sync>);
-
-impl StorageError {
-    pub fn new(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self(Box::new(cause))
-    }
-}
+pub use pactum_domain::StorageError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {

@@ -2,10 +2,7 @@
 
 use pactum_bus::{EventType, OutboxEvent};
 use pactum_platform::wire::date_to_wire;
-use pactum_proto::{
-    catalogue::{Entry, contracts as catalogue},
-    pactum::contracts::v1 as pb,
-};
+use pactum_proto::{catalogue::contracts as catalogue, pactum::contracts::v1 as pb};
 
 use super::grpc::convert::{
     acceptance_to_proto, contract_to_proto, customer_to_proto, ground_to_proto, party_to_proto, terms_to_proto,
@@ -16,20 +13,16 @@ use crate::domain::{
     terms::{TermsAcceptance, TermsVersion},
 };
 
-const fn event_type(entry: Entry) -> EventType {
-    EventType::new(entry.subject, entry.data_schema)
-}
-
 /// `customer.created`: a customer was registered (art. 3.8).
 pub fn customer_created(customer: &Customer) -> OutboxEvent {
     let payload = pb::CustomerCreated { customer: Some(customer_to_proto(customer)), article: "3.8".to_owned() };
-    OutboxEvent::new(event_type(catalogue::CUSTOMER_CREATED), customer.id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::CUSTOMER_CREATED), customer.id, &payload)
 }
 
 /// `customer.address_changed`: invoices go to a new postal address from now on.
 pub fn customer_address_changed(customer: &Customer) -> OutboxEvent {
     let payload = pb::CustomerAddressChanged { customer: Some(customer_to_proto(customer)) };
-    OutboxEvent::new(event_type(catalogue::CUSTOMER_ADDRESS_CHANGED), customer.id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::CUSTOMER_ADDRESS_CHANGED), customer.id, &payload)
 }
 
 /// `customer.contact_changed`: notices go to a new address from now on (art. 14.20).
@@ -39,7 +32,7 @@ pub fn customer_contact_changed(customer: &Customer, previous: &pactum_domain::E
         previous_primary_contact_email: previous.to_string(),
         article: article::PRIMARY_CONTACT.to_owned(),
     };
-    OutboxEvent::new(event_type(catalogue::CUSTOMER_CONTACT_CHANGED), customer.id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::CUSTOMER_CONTACT_CHANGED), customer.id, &payload)
 }
 
 /// Every trial, contract and access event: the whole contract after the change.
@@ -116,13 +109,13 @@ pub fn contract_changed(decision: &Decision) -> OutboxEvent {
         article: decision.article.to_owned(),
         details: Some(details),
     };
-    OutboxEvent::new(event_type(entry), contract.id, &payload)
+    OutboxEvent::new(EventType::from(entry), contract.id, &payload)
 }
 
 /// `terms.published` (art. 2.2): notification announces it to every customer.
 pub fn terms_published(terms: &TermsVersion) -> OutboxEvent {
     let payload = pb::TermsPublished { terms: Some(terms_to_proto(terms)), article: article::TERMS_CHANGE.to_owned() };
-    OutboxEvent::new(event_type(catalogue::TERMS_PUBLISHED), &terms.version, &payload)
+    OutboxEvent::new(EventType::from(catalogue::TERMS_PUBLISHED), &terms.version, &payload)
 }
 
 /// `terms.accepted` (art. 4.3 F).
@@ -131,5 +124,5 @@ pub fn terms_accepted(acceptance: &TermsAcceptance) -> OutboxEvent {
         acceptance: Some(acceptance_to_proto(acceptance)),
         article: article::TERMS_ACCEPTANCE.to_owned(),
     };
-    OutboxEvent::new(event_type(catalogue::TERMS_ACCEPTED), acceptance.customer_id, &payload)
+    OutboxEvent::new(EventType::from(catalogue::TERMS_ACCEPTED), acceptance.customer_id, &payload)
 }

@@ -5,11 +5,11 @@ use std::future::Future;
 use chrono::NaiveDate;
 use pactum_domain::{ContractId, CustomerId};
 
-use super::page::{Page, PageRequest};
 use crate::domain::{
     contract::{Contract, ContractError, ContractStatus, Decision, DissolutionGround, NewContract, NewTrial, Party},
     request_id::RequestId,
 };
+use pactum_domain::page::{Page, PageRequest};
 
 /// What a create found: what it made, or what an earlier call with the same request id made.
 #[derive(Debug)]
@@ -221,10 +221,7 @@ impl<S: ContractStore> Contracts<S> {
         status: Option<ContractStatus>,
         page: PageRequest<ContractId>,
     ) -> Result<Page<Contract, ContractId>, ContractError> {
-        let mut items = self.store.list(customer_id, status, page.after, page.size + 1).await?;
-        let more = items.len() > page.size as usize;
-        items.truncate(page.size as usize);
-        let next_after = if more { items.last().map(|c| c.id) } else { None };
-        Ok(Page { items, next_after })
+        let rows = self.store.list(customer_id, status, page.after, page.fetch()).await?;
+        Ok(Page::from_rows(rows, &page, |c| c.id))
     }
 }

@@ -5,11 +5,11 @@ use std::future::Future;
 use chrono::{SubsecRound, Utc};
 use pactum_domain::{AddressError, CustomerId, EmailAddress, PostalAddress, Violations};
 
-use super::page::{Page, PageRequest};
 use crate::domain::{
     customer::{Customer, CustomerError, NewCustomer},
     request_id::RequestId,
 };
+use pactum_domain::page::{Page, PageRequest};
 
 /// What `insert` found: the customer it created, or the one an earlier call with the same
 /// request id created.
@@ -113,11 +113,7 @@ impl<R: CustomerRepository> Customers<R> {
     }
 
     pub async fn list(&self, page: PageRequest<CustomerId>) -> Result<Page<Customer, CustomerId>, CustomerError> {
-        // One extra row tells whether there is a next page without a count query.
-        let mut items = self.repository.list(page.after, page.size + 1).await?;
-        let more = items.len() > page.size as usize;
-        items.truncate(page.size as usize);
-        let next_after = if more { items.last().map(|c| c.id) } else { None };
-        Ok(Page { items, next_after })
+        let rows = self.repository.list(page.after, page.fetch()).await?;
+        Ok(Page::from_rows(rows, &page, |c| c.id))
     }
 }

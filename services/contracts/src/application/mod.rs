@@ -2,5 +2,4 @@
 
 pub mod contracts;
 pub mod customers;
-pub mod page;
 pub mod terms;

@@ -1,7 +1,7 @@
 //! Contacts in PostgreSQL (schema `notification`).
 
 use chrono::{DateTime, Utc};
-use pactum_domain::{CustomerId, EmailAddress};
+use pactum_domain::{CustomerId, EmailAddress, StorageError};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ impl PgContacts {
 }
 
 fn storage(error: sqlx::Error) -> ContactError {
-    ContactError::Storage(Box::new(error))
+    ContactError::Storage(StorageError::new(error))
 }
 
 /// Records `contact`, unless a later change is already known (events may arrive out of order).
@@ -71,7 +71,10 @@ impl ContactRepository for PgContacts {
         .map_err(storage)?;
         row.map(|r| {
             let email = EmailAddress::parse(&r.primary_contact_email).map_err(|e| {
-                ContactError::Storage(format!("stored contact of {} has an invalid e-mail: {e}", r.customer_id).into())
+                ContactError::Storage(StorageError::new(std::io::Error::other(format!(
+                    "stored contact of {} has an invalid e-mail: {e}",
+                    r.customer_id
+                ))))
             })?;
             Ok(Contact {
                 customer_id: CustomerId::from_uuid(r.customer_id),

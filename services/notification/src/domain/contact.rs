@@ -23,5 +23,5 @@ pub enum ContactError {
     #[error("invalid request")]
     Invalid(pactum_domain::Violations),
     #[error("storage failed")]
-    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Storage(#[from] pactum_domain::StorageError),
 }

@@ -4,7 +4,7 @@ pub mod convert;
 
 use std::sync::Arc;
 
-use pactum_domain::{ContractId, CustomerId, Violations, calendar::CivilPeriod};
+use pactum_domain::{ContractId, CustomerId, Violations, calendar::CivilPeriod, page::PageRequest};
 use pactum_platform::{
     parsed_or_invalid,
     status::{Failure, ServiceError, invalid_argument, to_status},
@@ -136,14 +136,11 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let size = f.0.check("page_size", u32::try_from(r.page_size).map_err(|_| "must not be negative"));
         let after = if r.page_token.is_empty() { None } else { f.uuid("page_token", &r.page_token) };
         f.done()?;
-        let size = match size.unwrap_or(0) {
-            0 => 50,
-            s => s.min(500),
-        };
-        let (invoices, next) = self.invoicing.list(customer, state, size, after).await.map_err(status)?;
+        let page =
+            self.invoicing.list(customer, state, PageRequest::new(size.unwrap_or(0), after)).await.map_err(status)?;
         Ok(Response::new(pb::ListInvoicesResponse {
-            invoices: invoices.iter().map(invoice_to_proto).collect(),
-            next_page_token: next.map(|id| id.to_string()).unwrap_or_default(),
+            invoices: page.items.iter().map(invoice_to_proto).collect(),
+            next_page_token: page.next_after.map(|id| id.to_string()).unwrap_or_default(),
         }))
     }
 

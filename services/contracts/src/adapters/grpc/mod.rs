@@ -5,6 +5,7 @@ mod errors;
 
 use std::sync::Arc;
 
+use pactum_domain::page::PageRequest;
 use pactum_platform::{
     parsed_or_invalid,
     status::{invalid_argument, to_status},
@@ -21,7 +22,6 @@ use crate::{
     application::{
         contracts::{ContractStore, Contracts},
         customers::{CustomerRepository, Customers, RegisterCustomer},
-        page::PageRequest,
         terms::{Terms, TermsStore},
     },
     domain::{
