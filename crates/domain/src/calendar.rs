@@ -11,9 +11,21 @@ pub fn date_in_amsterdam(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&Amsterdam).date_naive()
 }
 
-/// Today in Amsterdam.
-pub fn today() -> NaiveDate {
-    date_in_amsterdam(Utc::now())
+/// The first and the last date the platform accepts anywhere: on its API, in its events and in
+/// its jobs. Far enough for any agreement, near enough that no request can make a job count
+/// terms or periods for millennia.
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// Whether `date` lies within [`EARLIEST_DATE`] ..= [`LATEST_DATE`].
+pub fn accepted(date: NaiveDate) -> bool {
+    (EARLIEST_DATE..=LATEST_DATE).contains(&date)
 }
 
 /// The last day of the month `date` falls in.

@@ -5,6 +5,7 @@
 mod address;
 mod billing_terms;
 pub mod calendar;
+pub mod clock;
 mod email;
 mod iban;
 mod ids;
@@ -15,6 +16,7 @@ mod storage;
 mod violations;
 
 pub use address::{AddressError, PostalAddress};
+pub use clock::Clock;
 pub use billing_terms::{BillingPeriod, PaymentMethod};
 pub use email::{EmailAddress, EmailError};
 pub use iban::{Iban, IbanError, check_digits as iban_check_digits};

@@ -2,11 +2,13 @@
 //! to its schema and migrate it, connect to NATS, run its outbox relay and consumers, serve gRPC
 //! with health and reflection, and drain all of it on shutdown. That lives here once.
 
-use std::{future::Future, marker::PhantomData, time::Duration};
+use std::{future::Future, marker::PhantomData, sync::Arc, time::Duration};
 
 use anyhow::Context as _;
 use pactum_bus::{NatsClient, Relay};
+use pactum_domain::Clock;
 use pactum_platform::{config::ServiceConfig, database, grpc::GrpcServer, service::Configured};
+use pactum_testclock::{SharedTestClock, TestClockGrpc};
 use sqlx::{PgPool, migrate::Migrator};
 use tokio::{net::TcpListener, task::JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -70,6 +72,9 @@ pub struct ServiceHost {
     listener: TcpListener,
     pool: PgPool,
     nats: NatsClient,
+    clock: Clock,
+    /// Set when `PACTUM_TEST_CLOCK` is on.
+    test_clock: Option<Arc<SharedTestClock>>,
     background: JoinSet<()>,
     shutdown: CancellationToken,
 }
@@ -94,15 +99,36 @@ impl ServiceHost {
         let listener = TcpListener::bind(config.grpc_addr)
             .await
             .with_context(|| format!("cannot listen on GRPC_ADDR {}", config.grpc_addr))?;
-        Ok(Self {
+        let mut host = Self {
             schema,
-            config,
             listener,
             pool,
-            nats,
+            clock: Clock::system(),
+            test_clock: None,
             background: JoinSet::new(),
             shutdown: CancellationToken::new(),
-        })
+            nats,
+            config,
+        };
+        if host.config.test_clock {
+            tracing::warn!(
+                service = schema,
+                bucket = pactum_testclock::BUCKET,
+                "PACTUM_TEST_CLOCK is on: business time comes from the shared TEST clock, and anyone who can \
+                 call this service can move it. Never run production like this."
+            );
+            let shared = SharedTestClock::new(host.jetstream());
+            host.clock = shared.clock();
+            let follower = shared.clone();
+            host.spawn_background(|shutdown| follower.follow(shutdown));
+            host.test_clock = Some(shared);
+        }
+        Ok(host)
+    }
+
+    /// The platform's clock: business time for every use case of the service.
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -127,10 +153,11 @@ impl ServiceHost {
         self.background.spawn(task(self.shutdown.clone()));
     }
 
-    /// Runs `job` for today (Europe/Amsterdam) at start-up and then every `interval` until
-    /// shutdown; a zero interval runs it never. Jobs are the idempotent daily runs of the terms
-    /// (renewals, billing, dunning): running one more often only catches up sooner after
-    /// downtime. A failure is logged and retried at the next interval.
+    /// Runs `job` for today (Europe/Amsterdam, by the service's clock) at start-up, then every
+    /// `interval`, and at once whenever the test clock moves, until shutdown; a zero interval runs
+    /// it never. Jobs are the idempotent daily runs of the terms (renewals, billing, dunning):
+    /// running one more often only catches up sooner after downtime. A failure is logged and
+    /// retried at the next interval.
     pub fn spawn_daily<F, Fut>(&mut self, name: &'static str, interval: Duration, job: F)
     where
         F: Fn(chrono::NaiveDate) -> Fut + Send + 'static,
@@ -139,17 +166,29 @@ impl ServiceHost {
         if interval.is_zero() {
             return;
         }
+        let clock = self.clock.clone();
+        let mut moved = self.test_clock.as_ref().map(|c| c.changes());
         self.spawn_background(move |shutdown| async move {
             loop {
-                let today = pactum_domain::calendar::today();
+                let today = clock.today();
                 match job(today).await {
                     Ok(summary) => tracing::info!(job = name, %today, summary, "scheduled run done"),
                     Err(error) => {
                         tracing::error!(job = name, %today, error, "scheduled run failed; retrying next interval")
                     }
                 }
+                let clock_moved = async {
+                    let changed = match moved.as_mut() {
+                        Some(moved) => moved.changed().await.is_ok(),
+                        None => false,
+                    };
+                    if !changed {
+                        std::future::pending::<()>().await;
+                    }
+                };
                 tokio::select! {
                     () = tokio::time::sleep(interval) => {}
+                    () = clock_moved => {}
                     () = shutdown.cancelled() => return,
                 }
             }
@@ -178,6 +217,14 @@ impl ServiceHost {
             ours.cancel();
         });
 
+        let (routes, service_names) = match &self.test_clock {
+            Some(clock) => {
+                let mut names = service_names;
+                names.push(pactum_proto::pactum::testing::v1::test_clock_server::SERVICE_NAME);
+                (routes.add_service(TestClockGrpc::new(clock.clone())), names)
+            }
+            None => (routes, service_names),
+        };
         let server = GrpcServer::new(routes, service_names).context("cannot build the gRPC server")?;
         tracing::info!(service = self.schema, addr = %self.listener.local_addr()?, "serving gRPC");
         let served = server.serve(self.listener, self.shutdown.clone(), self.config.shutdown_grace).await;

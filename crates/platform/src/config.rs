@@ -32,6 +32,16 @@ pub fn millis_or(name: &'static str, default: u64) -> Result<Duration, ConfigErr
     var_or::<u64>(name, &default.to_string()).map(Duration::from_millis)
 }
 
+/// Reads an on/off setting: `1`/`true` or `0`/`false` (unset is off).
+pub fn flag(name: &'static str) -> Result<bool, ConfigError> {
+    let raw: String = var_or(name, "0")?;
+    match raw.to_ascii_lowercase().as_str() {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        _ => Err(ConfigError { name, problem: format!("{raw:?} is not 1, 0, true or false") }),
+    }
+}
+
 /// What every service reads. A service with more settings wraps this in its own config.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
@@ -47,6 +57,9 @@ pub struct ServiceConfig {
     pub shutdown_grace: Duration,
     /// `OUTBOX_POLL_MILLIS` [500]: how often the outbox relay looks for events it was not told of.
     pub outbox_poll_interval: Duration,
+    /// `PACTUM_TEST_CLOCK` [0]: 1 makes business time come from the shared test clock (NATS
+    /// bucket `PACTUM_TEST_CLOCK`) and serves `pactum.testing.v1.TestClock`. Tests and demos only.
+    pub test_clock: bool,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres:///pactum";
@@ -77,6 +90,7 @@ impl ServiceConfig {
             grpc_addr: var_or("GRPC_ADDR", default_grpc_addr)?,
             shutdown_grace: seconds_or("SHUTDOWN_GRACE_SECONDS", 20)?,
             outbox_poll_interval: millis_or("OUTBOX_POLL_MILLIS", 500)?,
+            test_clock: flag("PACTUM_TEST_CLOCK")?,
         })
     }
 }

@@ -3,7 +3,10 @@
 //! date or an amount means the same on every API.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pactum_domain::{Money, MoneyError};
+use pactum_domain::{
+    Money, MoneyError,
+    calendar::{self, EARLIEST_DATE, LATEST_DATE},
+};
 use pactum_proto::google::r#type as gtype;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -12,6 +15,8 @@ pub enum DateError {
     Missing,
     #[error("{0}-{1}-{2} is not a date on the calendar")]
     NotADate(i32, i32, i32),
+    #[error("{0} is outside the dates the platform accepts ({EARLIEST_DATE} to {LATEST_DATE})")]
+    OutOfRange(NaiveDate),
 }
 
 /// A full civil date. Partial dates (a zero month or day) are refused.
@@ -23,9 +28,16 @@ pub fn date_from_wire(date: Option<&gtype::Date>) -> Result<NaiveDate, DateError
     let (Ok(month), Ok(day)) = (u32::try_from(d.month), u32::try_from(d.day)) else {
         return Err(DateError::NotADate(d.year, d.month, d.day));
     };
-    NaiveDate::from_ymd_opt(d.year, month, day)
-        .filter(|_| (1..=9999).contains(&d.year))
-        .ok_or(DateError::NotADate(d.year, d.month, d.day))
+    let date = NaiveDate::from_ymd_opt(d.year, month, day).ok_or(DateError::NotADate(d.year, d.month, d.day))?;
+    if calendar::accepted(date) { Ok(date) } else { Err(DateError::OutOfRange(date)) }
+}
+
+/// A date the caller may leave out (unset, or all zeros): `None` then.
+pub fn optional_date_from_wire(date: Option<&gtype::Date>) -> Result<Option<NaiveDate>, DateError> {
+    match date_from_wire(date) {
+        Err(DateError::Missing) => Ok(None),
+        other => other.map(Some),
+    }
 }
 
 pub fn date_to_wire(date: NaiveDate) -> gtype::Date {
@@ -74,6 +86,11 @@ mod tests {
             Err(DateError::NotADate(2026, 0, 1))
         );
         assert_eq!(date_from_wire(Some(&gtype::Date::default())), Err(DateError::Missing));
+        let far = gtype::Date { year: 9999, month: 12, day: 31 };
+        assert!(matches!(date_from_wire(Some(&far)), Err(DateError::OutOfRange(_))));
+        let early = gtype::Date { year: 1999, month: 12, day: 31 };
+        assert!(matches!(date_from_wire(Some(&early)), Err(DateError::OutOfRange(_))));
+        assert!(date_from_wire(Some(&gtype::Date { year: 2199, month: 12, day: 31 })).is_ok());
         assert_eq!(date_from_wire(None), Err(DateError::Missing));
     }
 }

@@ -12,7 +12,7 @@ pub mod grpc;
 mod service;
 pub mod streams;
 
-pub use service::{TestService, spawn};
+pub use service::{TEST_EPOCH, TestService, spawn};
 
 use std::{
     net::TcpListener,
@@ -143,6 +143,10 @@ impl TestNats {
         }
     }
 
+    pub fn is_running(&self) -> bool {
+        self.child.is_some() || self.borrowed
+    }
+
     pub async fn client(&self) -> async_nats::Client {
         async_nats::connect(self.url()).await.expect("test NATS accepts clients")
     }
@@ -156,6 +160,24 @@ impl Drop for TestNats {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.store);
     }
+}
+
+/// Noon in Amsterdam on a day (11:00 UTC in winter, 10:00 in summer): far from midnight, so
+/// the day is the same in Amsterdam and in UTC.
+pub fn noon(year: i32, month: u32, day: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone as _;
+    chrono_tz::Europe::Amsterdam
+        .with_ymd_and_hms(year, month, day, 12, 0, 0)
+        .single()
+        .expect("noon exists on every day in Amsterdam")
+        .with_timezone(&chrono::Utc)
+}
+
+/// [`noon`] of a `(year, month, day)` as tests write it.
+pub fn noon_of((year, month, day): (i32, i32, i32)) -> chrono::DateTime<chrono::Utc> {
+    let month = u32::try_from(month).expect("a month");
+    let day = u32::try_from(day).expect("a day");
+    noon(year, month, day)
 }
 
 /// Polls `check` until it returns `Some` or `timeout` passes.

@@ -9,6 +9,8 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::Channel;
 
+use pactum_proto::pactum::testing::v1::{self as pb, test_clock_client::TestClockClient};
+
 use crate::{TestDatabase, TestNats};
 
 /// A running service; stopped (drained) on [`TestService::stop`] or when dropped.
@@ -35,6 +37,8 @@ pub async fn spawn<S: Service>(nats: TestNats, config: impl FnOnce(ServiceConfig
         grpc_addr: "127.0.0.1:0".parse().expect("a socket address"),
         shutdown_grace: Duration::from_secs(5),
         outbox_poll_interval: Duration::from_millis(100),
+        // Business time comes from the test's own clock (its NATS has its own bucket).
+        test_clock: true,
     };
     let app = Application::<S>::build(config(common)).await.expect("the service builds");
     let port = app.port();
@@ -42,7 +46,30 @@ pub async fn spawn<S: Service>(nats: TestNats, config: impl FnOnce(ServiceConfig
     let shutdown = CancellationToken::new();
     let handle = tokio::spawn(app.run_until_stopped(shutdown.clone()));
     let channel = crate::grpc::channel(port).await;
-    TestService { port, channel, pool, nats, database, shutdown, handle: Some(handle) }
+    let service = TestService { port, channel, pool, nats, database, shutdown, handle: Some(handle) };
+    if service.nats.is_running() {
+        service.start_clock().await;
+    }
+    service
+}
+
+/// Where every test's business time starts (unless the test or another service on its NATS
+/// set it already): a fixed day, so no test depends on the day it runs.
+pub const TEST_EPOCH: (i32, i32, i32) = (2025, 1, 1);
+
+impl TestService {
+    /// Starts the shared test clock at [`TEST_EPOCH`] (if nothing set it yet) and waits until
+    /// this service follows the bucket.
+    async fn start_clock(&self) {
+        let jetstream = async_nats::jetstream::new(self.nats.client().await);
+        let shared = pactum_testclock::SharedTestClock::new(jetstream);
+        let held = shared.initialize(crate::noon_of(TEST_EPOCH)).await.expect("the test clock bucket is reachable");
+        let followed = crate::eventually(Duration::from_secs(10), || async {
+            (self.time().await == held).then_some(())
+        })
+        .await;
+        assert!(followed.is_some(), "the service follows the test clock");
+    }
 }
 
 impl TestService {
@@ -52,6 +79,39 @@ impl TestService {
         match self.handle.take() {
             Some(handle) => handle.await?,
             None => Ok(()),
+        }
+    }
+}
+
+impl TestService {
+    /// Moves the shared test clock (every service on this test's NATS follows it).
+    pub async fn set_time(&self, at: chrono::DateTime<chrono::Utc>) -> Result<pb::TestTime, tonic::Status> {
+        TestClockClient::new(self.channel.clone())
+            .set_time(pb::SetTimeRequest { time: Some(pactum_platform::wire::timestamp_to_wire(at)) })
+            .await
+            .map(tonic::Response::into_inner)
+    }
+
+    /// Moves the shared test clock to noon (Amsterdam) of `(year, month, day)`.
+    pub async fn set_today(&self, day: (i32, i32, i32)) {
+        self.set_time(crate::noon_of(day)).await.expect("the test clock moves forward");
+    }
+
+    /// The time the shared test clock holds (the system time before it was first set).
+    pub async fn time(&self) -> chrono::DateTime<chrono::Utc> {
+        let time = TestClockClient::new(self.channel.clone())
+            .get_time(pb::GetTimeRequest {})
+            .await
+            .expect("the test clock answers")
+            .into_inner()
+            .time;
+        pactum_platform::wire::timestamp_from_wire(time.as_ref()).expect("a valid time")
+    }
+
+    /// Moves the shared test clock to noon of `day` unless it is already at or past `day`'s noon.
+    pub async fn advance_to(&self, day: (i32, i32, i32)) {
+        if crate::noon_of(day) > self.time().await {
+            self.set_today(day).await;
         }
     }
 }

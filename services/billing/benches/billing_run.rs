@@ -45,6 +45,7 @@ async fn main() {
             grpc_addr: "127.0.0.1:0".parse().unwrap(),
             shutdown_grace: Duration::from_secs(1),
             outbox_poll_interval: Duration::from_secs(3600),
+            test_clock: false,
         },
         schedule_interval: Duration::ZERO,
         ..Config::from_env().unwrap()
@@ -54,9 +55,11 @@ async fn main() {
     seed(&pool, n).await;
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 28).unwrap();
 
-    let invoicing = Invoicing::new(PgInvoices::new(pool.clone(), Outbox::new("billing")));
+    // Business time held on the day of the run: the invoices are dated that day.
+    let (clock, _) = pactum_domain::Clock::held_at(as_of.and_hms_opt(12, 0, 0).unwrap().and_utc());
+    let invoicing = Invoicing::new(PgInvoices::new(pool.clone(), Outbox::new("billing")), clock);
     let started = Instant::now();
-    let issued = invoicing.run_billing(as_of).await.unwrap();
+    let issued = invoicing.run_billing(Some(as_of)).await.unwrap();
     let ours = started.elapsed();
     assert_eq!(issued, u64::try_from(n).unwrap(), "one invoice per contract");
     let payload: i32 = sqlx::query_scalar("SELECT avg(octet_length(payload))::int FROM billing.outbox")

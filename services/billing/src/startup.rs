@@ -43,14 +43,15 @@ impl pactum_host::Service for Billing {
         );
         host.spawn_background(|shutdown| consumer.run(shutdown));
         let store = PgInvoices::new(host.pool().clone(), Outbox::new(SCHEMA));
-        let invoicing = Arc::new(Invoicing::new(store.clone()));
-        let collections = Arc::new(Collections::new(store, config.failed_debit_fee));
+        let clock = host.clock();
+        let invoicing = Arc::new(Invoicing::new(store.clone(), clock.clone()));
+        let collections = Arc::new(Collections::new(store, config.failed_debit_fee, clock));
         let (daily_invoicing, daily_collections) = (invoicing.clone(), collections.clone());
         host.spawn_daily("billing", config.schedule_interval, move |today| {
             let (invoicing, collections) = (daily_invoicing.clone(), daily_collections.clone());
             async move {
-                let issued = invoicing.run_billing(today).await.map_err(|e| error_chain(&e))?;
-                let dunning = collections.run_dunning(today).await.map_err(|e| error_chain(&e))?;
+                let issued = invoicing.run_billing(Some(today)).await.map_err(|e| error_chain(&e))?;
+                let dunning = collections.run_dunning(Some(today)).await.map_err(|e| error_chain(&e))?;
                 Ok(format!(
                     "invoices issued {issued}, reminders {}, in default {}, cured {}",
                     dunning.reminders, dunning.defaults, dunning.cured

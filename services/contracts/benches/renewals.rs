@@ -43,6 +43,7 @@ async fn main() {
             grpc_addr: "127.0.0.1:0".parse().unwrap(),
             shutdown_grace: Duration::from_secs(1),
             outbox_poll_interval: Duration::from_secs(3600),
+            test_clock: false,
         },
         renewals_interval: Duration::ZERO,
     };
@@ -71,9 +72,11 @@ async fn main() {
     let floor = started.elapsed();
     reset(&pool).await;
 
-    let contracts = Contracts::new(PgContracts::new(pool.clone(), Outbox::new("contracts")));
+    // Business time held on the day of the run (the service's clock would say today).
+    let (clock, _) = pactum_domain::Clock::held_at(as_of.and_hms_opt(12, 0, 0).unwrap().and_utc());
+    let contracts = Contracts::new(PgContracts::new(pool.clone(), Outbox::new("contracts")), clock);
     let started = Instant::now();
-    let counts = contracts.run_renewals(as_of).await.unwrap();
+    let counts = contracts.run_renewals(Some(as_of)).await.unwrap();
     let ours = started.elapsed();
     assert_eq!(counts.renewed, u64::try_from(n).unwrap(), "every contract renewed once");
     let events: i64 = sqlx::query_scalar("SELECT count(*) FROM contracts.outbox").fetch_one(&pool).await.unwrap();

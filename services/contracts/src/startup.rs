@@ -40,18 +40,19 @@ impl pactum_host::Service for ContractsService {
     fn wire(host: &mut ServiceHost, config: &Config) -> Wiring {
         let pool = host.pool().clone();
         let outbox = Outbox::new(SCHEMA);
-        let customers = Arc::new(Customers::new(PgCustomers::new(pool.clone(), outbox.clone())));
+        let clock = host.clock();
+        let customers = Arc::new(Customers::new(PgCustomers::new(pool.clone(), outbox.clone()), clock.clone()));
         let store = PgContracts::new(pool.clone(), outbox.clone());
         let defaults =
-            Consumer::new(pool.clone(), host.jetstream(), billing_events::SPEC, BillingEvents::new(store.clone()));
+            Consumer::new(pool.clone(), host.jetstream(), billing_events::SPEC, BillingEvents::new(store.clone(), clock.clone()));
         host.spawn_background(|shutdown| defaults.run(shutdown));
-        let contracts = Arc::new(Contracts::new(store.clone()));
-        let terms = Arc::new(Terms::new(PgTerms::new(pool, outbox), store));
+        let contracts = Arc::new(Contracts::new(store.clone(), clock.clone()));
+        let terms = Arc::new(Terms::new(PgTerms::new(pool, outbox), store, clock));
         let renewals = contracts.clone();
         host.spawn_daily("renewals", config.renewals_interval, move |today| {
             let renewals = renewals.clone();
             async move {
-                let counts = renewals.run_renewals(today).await.map_err(|e| error_chain(&e))?;
+                let counts = renewals.run_renewals(Some(today)).await.map_err(|e| error_chain(&e))?;
                 Ok(format!(
                     "renewed {}, terminated {}, trials expired {}",
                     counts.renewed, counts.terminated, counts.trials_expired

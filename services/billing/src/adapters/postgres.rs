@@ -642,10 +642,11 @@ impl InvoiceStore for PgInvoices {
         Ok((payment, invoice, due))
     }
 
-    #[tracing::instrument(skip_all, fields(%as_of, limit))]
+    #[tracing::instrument(skip_all, fields(%as_of, %issued_on, limit))]
     async fn bill_batch(
         &self,
         as_of: NaiveDate,
+        issued_on: NaiveDate,
         after: Option<ContractId>,
         limit: u32,
     ) -> Result<BillingBatch, BillingError> {
@@ -703,7 +704,7 @@ impl InvoiceStore for PgInvoices {
             };
             let due = contract.due_periods(as_of);
             for period in &due {
-                drafts.push(invoice::period_invoice(&contract, &buyer, period, as_of, &changes)?);
+                drafts.push(invoice::period_invoice(&contract, &buyer, period, issued_on, &changes)?);
             }
             let next_index = contract.next_period_index + u32::try_from(due.len()).unwrap_or(0);
             let next_start = CivilPeriod::nth(contract.start_date, contract.billing_period.months(), next_index)

@@ -1,7 +1,7 @@
 //! Payments, statutory interest and collection (art. 8.8; art. 6:44, 6:96, 6:119a BW).
 
 use chrono::{Datelike, NaiveDate};
-use pactum_domain::Money;
+use pactum_domain::{Clock, Money};
 use uuid::Uuid;
 
 use super::{Claim, DunningCounts, ExportedBatch, ImportSummary, InvoiceStore, RecordedPayment};
@@ -37,15 +37,28 @@ pub struct Collections<S> {
     store: S,
     /// Art. 8.5: what a failed direct debit costs the customer.
     failed_debit_fee: Money,
+    clock: Clock,
 }
 
 impl<S: InvoiceStore> Collections<S> {
-    pub fn new(store: S, failed_debit_fee: Money) -> Self {
-        Self { store, failed_debit_fee }
+    pub fn new(store: S, failed_debit_fee: Money, clock: Clock) -> Self {
+        Self { store, failed_debit_fee, clock }
     }
 
-    /// Art. 8.5.
+    /// The day a fact happened, as the caller states it (today when left out): never later
+    /// than today.
+    fn happened(&self, field: &str, date: Option<NaiveDate>) -> Result<NaiveDate, BillingError> {
+        self.clock.up_to_today(field, date).map_err(BillingError::Invalid)
+    }
+
+    /// Now, for the documents this service writes.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Art. 8.5: a mandate the customer has signed (never later than today).
     pub async fn register_mandate(&self, mandate: Mandate) -> Result<Mandate, BillingError> {
+        self.happened("signed_on", Some(mandate.signed_on))?;
         let stored = self.store.register_mandate(&mandate).await?;
         if stored.customer_id != mandate.customer_id || stored.iban != mandate.iban {
             return Err(BillingError::refused(
@@ -57,16 +70,21 @@ impl<S: InvoiceStore> Collections<S> {
         Ok(stored)
     }
 
-    pub async fn revoke_mandate(&self, mandate_id: &str, on: NaiveDate) -> Result<Mandate, BillingError> {
+    /// Revoked on `on` (today when left out; never later).
+    pub async fn revoke_mandate(&self, mandate_id: &str, on: Option<NaiveDate>) -> Result<Mandate, BillingError> {
+        let on = self.happened("revoked_on", on)?;
         self.store.revoke_mandate(mandate_id, on).await
     }
 
-    /// Reminders, defaults and cures up to `as_of` (art. 8.8, 8.9).
-    pub async fn run_dunning(&self, as_of: NaiveDate) -> Result<DunningCounts, BillingError> {
+    /// Reminders, defaults and cures up to `as_of` (today when left out; never later; art. 8.8,
+    /// 8.9).
+    pub async fn run_dunning(&self, as_of: Option<NaiveDate>) -> Result<DunningCounts, BillingError> {
+        let as_of = self.happened("as_of", as_of)?;
         self.store.run_dunning(as_of).await
     }
 
-    /// Art. 8.5: the batch of direct debits for `collection_date`, written by `render`.
+    /// Art. 8.5: the batch of direct debits for `collection_date` (today or later), written by
+    /// `render`.
     pub async fn export_direct_debits<R>(
         &self,
         collection_date: NaiveDate,
@@ -75,6 +93,13 @@ impl<S: InvoiceStore> Collections<S> {
     where
         R: FnOnce(&str, &[Collection]) -> String + Send,
     {
+        let today = self.clock.today();
+        if collection_date < today {
+            return Err(BillingError::invalid(
+                "collection_date",
+                format!("must not be before today ({today}): a bank collects on a day to come"),
+            ));
+        }
         self.store.export_direct_debits(collection_date, render).await
     }
 
@@ -108,14 +133,17 @@ impl<S: InvoiceStore> Collections<S> {
         Ok(rate)
     }
 
-    /// Art. 8.8: interest from the day after the due date, without notice of default.
-    pub async fn amount_due(&self, id: Uuid, as_of: NaiveDate) -> Result<AmountDue, BillingError> {
-        due_on(&self.claim(id).await?, as_of)
+    /// Art. 8.8: interest from the day after the due date, without notice of default, up to
+    /// `as_of` (today when left out; never later). Returns the day it was computed for.
+    pub async fn amount_due(&self, id: Uuid, as_of: Option<NaiveDate>) -> Result<(NaiveDate, AmountDue), BillingError> {
+        let as_of = self.happened("as_of", as_of)?;
+        Ok((as_of, due_on(&self.claim(id).await?, as_of)?))
     }
 
     /// Art. 8.8: only a claim past due is handed over; the costs follow the BIK scale on the
-    /// principal still open that day.
-    pub async fn hand_over(&self, id: Uuid, on: NaiveDate) -> Result<(Invoice, Money), BillingError> {
+    /// principal still open that day (today when left out; never later).
+    pub async fn hand_over(&self, id: Uuid, on: Option<NaiveDate>) -> Result<(Invoice, Money), BillingError> {
+        let on = self.happened("date", on)?;
         self.store
             .hand_over(id, on, |claim| {
                 let invoice = &claim.invoice;
@@ -154,22 +182,34 @@ impl<S: InvoiceStore> Collections<S> {
     }
 
     /// A payment (art. 6:44 BW order), once per request id. Paid in full, the invoice is PAID;
-    /// paid beyond, the rest is the customer's credit.
+    /// paid beyond, the rest is the customer's credit. Its value date `paid_on` (today when
+    /// left out) is never later than today, nor before the invoice was issued.
     pub async fn record_payment(
         &self,
         invoice_id: Uuid,
         amount: Money,
-        paid_on: NaiveDate,
+        paid_on: Option<NaiveDate>,
         reference: String,
         request_id: Option<String>,
     ) -> Result<(RecordedPayment, Invoice, AmountDue), BillingError> {
         if amount.cents() <= 0 {
             return Err(BillingError::invalid("amount", "must be more than 0"));
         }
+        let paid_on = self.happened("paid_on", paid_on)?;
         let payment =
             RecordedPayment { id: Uuid::now_v7(), invoice_id, amount, paid_on, reference: reference.trim().to_owned() };
         let (recorded, invoice, due) =
-            self.store.record_payment(payment, request_id, |claim| due_on(claim, paid_on)).await?;
+            self.store
+                .record_payment(payment, request_id, |claim| {
+                    if paid_on < claim.invoice.issue_date {
+                        return Err(BillingError::invalid(
+                            "paid_on",
+                            format!("must not be before the invoice date {}", claim.invoice.issue_date),
+                        ));
+                    }
+                    due_on(claim, paid_on)
+                })
+                .await?;
         if recorded.invoice_id != invoice_id || recorded.amount != amount {
             return Err(BillingError::RequestIdReused);
         }

@@ -2,7 +2,7 @@
 
 use chrono::{Months, NaiveDate};
 use pactum_domain::{
-    ContractId, CustomerId, Money,
+    Clock, ContractId, CustomerId, Money,
     calendar::CivilPeriod,
     page::{Page, PageRequest},
 };
@@ -22,6 +22,7 @@ pub const BILLING_BATCH: u32 = 500;
 #[derive(Debug)]
 pub struct Invoicing<S> {
     store: S,
+    clock: Clock,
 }
 
 /// Art. 10.1.
@@ -33,19 +34,29 @@ pub struct LiabilityCap {
 }
 
 impl<S: InvoiceStore> Invoicing<S> {
-    pub fn new(store: S) -> Self {
-        Self { store }
+    pub fn new(store: S, clock: Clock) -> Self {
+        Self { store, clock }
     }
 
-    /// Art. 8.7: every due billing period of every running contract, batch by batch.
+    /// The day a fact happened, as the caller states it (today when left out): never later
+    /// than today.
+    fn happened(&self, field: &str, date: Option<NaiveDate>) -> Result<NaiveDate, BillingError> {
+        self.clock.up_to_today(field, date).map_err(BillingError::Invalid)
+    }
+
+    /// Art. 8.7: every billing period due by `as_of` (today when left out; never later) of
+    /// every running contract, batch by batch. A VAT invoice is dated the day it is issued:
+    /// today.
     ///
     /// A contract another run holds is skipped here and billed by that run; one left behind by
     /// a run that failed is billed by the next run (runs are idempotent).
-    pub async fn run_billing(&self, as_of: NaiveDate) -> Result<u64, BillingError> {
+    pub async fn run_billing(&self, as_of: Option<NaiveDate>) -> Result<u64, BillingError> {
+        let as_of = self.happened("as_of", as_of)?;
+        let today = self.clock.today();
         let mut issued = 0;
         let mut after = None;
         loop {
-            let batch = self.store.bill_batch(as_of, after, BILLING_BATCH).await?;
+            let batch = self.store.bill_batch(as_of, today, after, BILLING_BATCH).await?;
             issued += batch.invoices;
             if batch.contracts < u64::from(BILLING_BATCH) {
                 return Ok(issued);
@@ -68,8 +79,14 @@ impl<S: InvoiceStore> Invoicing<S> {
         Ok(Page::from_rows(rows, &page, |i| i.id))
     }
 
-    /// Art. 8.6.
-    pub async fn dispute(&self, id: Uuid, disputed_on: NaiveDate, reason: String) -> Result<Invoice, BillingError> {
+    /// Art. 8.6: the dispute letter came in on `disputed_on` (today when left out; never later).
+    pub async fn dispute(
+        &self,
+        id: Uuid,
+        disputed_on: Option<NaiveDate>,
+        reason: String,
+    ) -> Result<Invoice, BillingError> {
+        let disputed_on = self.happened("disputed_on", disputed_on)?;
         let (invoice, _) =
             self.store.update(id, InvoiceChange::Disputed, |i| i.dispute(disputed_on, &reason).map(|()| None)).await?;
         Ok(invoice)
@@ -79,26 +96,28 @@ impl<S: InvoiceStore> Invoicing<S> {
         &self,
         id: Uuid,
         upheld: bool,
-        resolved_on: NaiveDate,
     ) -> Result<(Invoice, Option<Invoice>), BillingError> {
+        // Decided today: a credit note is dated the day it is issued.
+        let resolved_on = self.clock.today();
         self.store.update(id, InvoiceChange::DisputeResolved, |i| i.resolve_dispute(upheld, resolved_on)).await
     }
 
-    /// Art. 8.10.
+    /// Art. 8.10: ordered on `ordered_on` (today when left out; never later), invoiced today.
     pub async fn invoice_extra_work(
         &self,
         customer_id: CustomerId,
         description: &str,
         amount: Money,
-        ordered_on: NaiveDate,
+        ordered_on: Option<NaiveDate>,
         request_id: Option<String>,
     ) -> Result<Invoice, BillingError> {
+        self.happened("ordered_on", ordered_on)?;
         let buyer = self
             .store
             .buyer(customer_id)
             .await?
             .ok_or_else(|| BillingError::NotFound { resource: "customer", id: customer_id.to_string() })?;
-        let draft = invoice::extra_work(buyer, description, amount, ordered_on)?;
+        let draft = invoice::extra_work(buyer, description, amount, self.clock.today())?;
         let issued = self.store.issue(draft.clone(), request_id).await?;
         if issued.lines != draft.lines || issued.buyer.customer_id != customer_id {
             return Err(BillingError::RequestIdReused);
@@ -106,16 +125,16 @@ impl<S: InvoiceStore> Invoicing<S> {
         Ok(issued)
     }
 
-    /// Art. 8.4.
+    /// Art. 8.4: announced today (the notification service sends the announcement).
     pub async fn change_prices(
         &self,
         kind: PriceChangeKind,
-        announced_on: NaiveDate,
         effective_date: NaiveDate,
         percent: Percent,
         reason: String,
         request_id: Option<String>,
     ) -> Result<PriceChange, BillingError> {
+        let announced_on = self.clock.today();
         self.store
             .announce_price_change(request_id, |existing| {
                 PriceChange::announce(kind, announced_on, effective_date, percent, &reason, existing)
@@ -130,8 +149,10 @@ impl<S: InvoiceStore> Invoicing<S> {
         affected: CivilPeriod,
         percent: Percent,
         reason: String,
-        issue_date: NaiveDate,
     ) -> Result<Vec<Invoice>, BillingError> {
+        // Availability that was reduced: the days have passed. The credit notes are dated today.
+        self.happened("period_end", Some(affected.last()))?;
+        let issue_date = self.clock.today();
         if percent.hundredths() <= 0 || percent > Percent::HUNDRED {
             return Err(BillingError::invalid("percent", "must be more than 0 and at most 100"));
         }
@@ -149,8 +170,13 @@ impl<S: InvoiceStore> Invoicing<S> {
     }
 
     /// Art. 10.1: the fees (excl. VAT, net of credit notes) invoiced in the 12 months before
-    /// `as_of`, never more than EUR 100,000.
-    pub async fn liability_cap(&self, contract_id: ContractId, as_of: NaiveDate) -> Result<LiabilityCap, BillingError> {
+    /// `as_of` (today when left out; never later), never more than EUR 100,000.
+    pub async fn liability_cap(
+        &self,
+        contract_id: ContractId,
+        as_of: Option<NaiveDate>,
+    ) -> Result<LiabilityCap, BillingError> {
+        let as_of = self.happened("as_of", as_of)?;
         if !self.store.contract_exists(contract_id).await? {
             return Err(BillingError::NotFound { resource: "contract", id: contract_id.to_string() });
         }

@@ -32,12 +32,14 @@ pub enum InvoiceChange {
 /// Where invoices live. Every method that writes stores its events in the same transaction,
 /// and takes invoice numbers in it (so a rollback leaves no gap).
 pub trait InvoiceStore: Send + Sync + 'static {
-    /// Invoices the due periods of at most `limit` contracts that need it, in id order after
-    /// `after` (so a run never rescans what it already passed); returns how many contracts it
-    /// handled, how many invoices it issued, and the last contract id it saw.
+    /// Invoices the periods due by `as_of` of at most `limit` contracts that need it, dated
+    /// `issued_on`, in id order after `after` (so a run never rescans what it already passed);
+    /// returns how many contracts it handled, how many invoices it issued, and the last
+    /// contract id it saw.
     fn bill_batch(
         &self,
         as_of: NaiveDate,
+        issued_on: NaiveDate,
         after: Option<ContractId>,
         limit: u32,
     ) -> impl Future<Output = Result<BillingBatch, BillingError>> + Send;

@@ -84,7 +84,10 @@ impl TestApp {
         (customer, contract)
     }
 
+    /// Moves the shared clock to `as_of` (never back) and bills the periods due by then; the
+    /// invoices are dated the day the clock shows.
     pub async fn run_billing(&self, as_of: (i32, i32, i32)) -> i64 {
+        self.service.advance_to(as_of).await;
         self.client
             .clone()
             .run_billing(pb::RunBillingRequest { as_of: date(as_of.0, as_of.1, as_of.2) })
@@ -169,11 +172,12 @@ pub async fn contracts_and_billing()
     })
     .await;
     let billing = spawn_billing_on(shared).await;
+    // Both follow one test clock: the terms are published on 1 January 2025.
+    billing.service.set_today((2025, 1, 1)).await;
     let mut client = contracts::contract_service_client::ContractServiceClient::new(contracts_svc.channel.clone());
     client
         .publish_terms(contracts::PublishTermsRequest {
             version: "2026-01".into(),
-            published_on: date(2025, 1, 1),
             effective_date: date(2025, 2, 1),
             materially_worse: false,
             summary: "s".into(),

@@ -147,6 +147,7 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
         reason: "we cancelled that seat".into(),
     };
 
+    app.service.set_today((2026, 4, 12)).await;
     let late = client.dispute_invoice(dispute(&invoices[0].invoice_id, 12)).await.unwrap_err();
     assert_eq!(article_of(&late), "8.6", "day 11 after the invoice date: accepted");
     let disputed = client.dispute_invoice(dispute(&invoices[0].invoice_id, 11)).await.unwrap().into_inner();
@@ -160,7 +161,6 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
         .resolve_dispute(pb::ResolveDisputeRequest {
             invoice_id: invoices[0].invoice_id.clone(),
             outcome: pb::DisputeOutcome::Upheld.into(),
-            resolved_on: date(2026, 4, 20),
         })
         .await
         .unwrap()
@@ -171,6 +171,7 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
         (note.kind(), note.invoice_number.as_str(), note.credited_invoice_id.as_str()),
         (pb::InvoiceKind::CreditNote, "2026-000003", invoices[0].invoice_id.as_str())
     );
+    assert_eq!(note.issue_date, date(2026, 4, 12), "a credit note is dated the day it is issued");
     assert_eq!(cents(note.total.as_ref()), cents(invoices[0].total.as_ref()));
 
     client.dispute_invoice(dispute(&invoices[1].invoice_id, 2)).await.unwrap();
@@ -178,7 +179,6 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
         .resolve_dispute(pb::ResolveDisputeRequest {
             invoice_id: invoices[1].invoice_id.clone(),
             outcome: pb::DisputeOutcome::Rejected.into(),
-            resolved_on: date(2026, 4, 3),
         })
         .await
         .unwrap()
@@ -199,7 +199,9 @@ async fn extra_work_is_invoiced_at_once_and_once() {
         request_id: id.into(),
     };
     let mut client = app.client.clone();
+    app.service.set_today((2026, 5, 6)).await;
     let first = client.invoice_extra_work(request("work-1")).await.unwrap().into_inner();
+    assert_eq!(first.issue_date, date(2026, 5, 6), "ordered on the 4th, invoiced today");
     assert_eq!(
         client.invoice_extra_work(request("work-1")).await.unwrap().into_inner(),
         first,
@@ -220,29 +222,32 @@ async fn price_changes_follow_article_8_4_and_apply_from_the_next_period() {
     let app = spawn_billing().await;
     let (customer, _) = app.seed_contract("2026-01-01", "monthly", None, &[(1, 10_000)]).await;
     let mut client = app.client.clone();
-    let change = |kind: pb::PriceChangeKind, announced: (i32, i32, i32), effective: (i32, i32, i32), pct: &str| {
+    let change = |kind: pb::PriceChangeKind, effective: (i32, i32, i32), pct: &str| {
         pb::ChangePricesRequest {
             kind: kind.into(),
-            announced_on: date(announced.0, announced.1, announced.2),
             effective_date: date(effective.0, effective.1, effective.2),
             percent: pct.into(),
             reason: "index".into(),
             request_id: String::new(),
         }
     };
+    app.service.set_today((2026, 1, 15)).await;
     let short = client
-        .change_prices(change(pb::PriceChangeKind::Indexation, (2026, 1, 15), (2026, 2, 14), "3"))
+        .change_prices(change(pb::PriceChangeKind::Indexation, (2026, 2, 14), "3"))
         .await
         .unwrap_err();
     assert_eq!(article_of(&short), "8.4");
-    client.change_prices(change(pb::PriceChangeKind::Indexation, (2026, 1, 15), (2026, 2, 15), "3")).await.unwrap();
+    let announced =
+        client.change_prices(change(pb::PriceChangeKind::Indexation, (2026, 2, 15), "3")).await.unwrap().into_inner();
+    assert_eq!(announced.announced_on, date(2026, 1, 15), "announced today, by the platform's clock");
+    app.service.set_today((2026, 5, 1)).await;
     let twice = client
-        .change_prices(change(pb::PriceChangeKind::Indexation, (2026, 5, 1), (2026, 7, 1), "1"))
+        .change_prices(change(pb::PriceChangeKind::Indexation, (2026, 7, 1), "1"))
         .await
         .unwrap_err();
     assert_eq!(article_of(&twice), "8.4");
     let bad = client
-        .change_prices(change(pb::PriceChangeKind::Unspecified, (2026, 5, 1), (2026, 7, 1), "1.234"))
+        .change_prices(change(pb::PriceChangeKind::Unspecified, (2026, 7, 1), "1.234"))
         .await
         .unwrap_err();
     assert_eq!(bad.code(), Code::InvalidArgument);
@@ -259,6 +264,7 @@ async fn reduced_availability_is_credited_pro_rata_and_the_liability_cap_nets_it
     let (_, contract) = app.seed_contract("2026-01-01", "monthly", None, &[(1, 31_000)]).await;
     app.run_billing((2026, 2, 1)).await;
     let mut client = app.client.clone();
+    app.service.set_today((2026, 2, 10)).await;
     let credited = client
         .credit_reduced_availability(pb::CreditReducedAvailabilityRequest {
             contract_id: contract.to_string(),
@@ -266,7 +272,6 @@ async fn reduced_availability_is_credited_pro_rata_and_the_liability_cap_nets_it
             period_end: date(2026, 2, 3),
             percent: "50".into(),
             reason: "datacenter outage".into(),
-            issue_date: date(2026, 2, 10),
         })
         .await
         .unwrap()
@@ -277,6 +282,8 @@ async fn reduced_availability_is_credited_pro_rata_and_the_liability_cap_nets_it
         [31_000 * 12 / 31 / 2, 31_000 * 3 / 28 / 2 + 1],
         "12 January days, 3 February days, half each (half up)"
     );
+    assert!(credited.credit_notes.iter().all(|n| n.issue_date == date(2026, 2, 10)), "dated today");
+    app.service.set_today((2026, 12, 31)).await;
 
     let cap = client
         .get_liability_cap(pb::GetLiabilityCapRequest { contract_id: contract.to_string(), as_of: date(2026, 12, 31) })
@@ -290,7 +297,7 @@ async fn reduced_availability_is_credited_pro_rata_and_the_liability_cap_nets_it
     let (_, big) = app.seed_contract("2026-01-01", "yearly", None, &[(100, 1_000_000)]).await;
     app.run_billing((2026, 1, 1)).await;
     let capped = client
-        .get_liability_cap(pb::GetLiabilityCapRequest { contract_id: big.to_string(), as_of: date(2026, 6, 1) })
+        .get_liability_cap(pb::GetLiabilityCapRequest { contract_id: big.to_string(), as_of: None })
         .await
         .unwrap()
         .into_inner();
@@ -335,10 +342,11 @@ async fn a_customer_in_default_gets_a_suspension_announced() {
     .await
     .expect("billing learned the contract");
     billing.run_billing((2026, 1, 1)).await;
+    billing.service.set_today((2026, 2, 14)).await;
     let dunned = billing
         .client
         .clone()
-        .run_dunning(pb::RunDunningRequest { as_of: date(2026, 2, 14) })
+        .run_dunning(pb::RunDunningRequest { as_of: None })
         .await
         .unwrap()
         .into_inner();

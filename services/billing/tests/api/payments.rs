@@ -23,6 +23,7 @@ async fn invoice(app: &TestApp) -> pb::Invoice {
 }
 
 async fn due(app: &TestApp, invoice: &pb::Invoice, as_of: (i32, i32, i32)) -> pb::AmountDue {
+    app.service.advance_to(as_of).await;
     app.client
         .clone()
         .get_amount_due(pb::GetAmountDueRequest {
@@ -62,6 +63,7 @@ async fn interest_runs_from_the_day_after_the_due_date_at_the_statutory_rate() {
 
     // July has no verified rate yet: no interest is computed with a stale one.
     let mut client = app.client.clone();
+    app.service.set_today((2026, 7, 10)).await;
     let unknown = client
         .get_amount_due(pb::GetAmountDueRequest { invoice_id: invoice.invoice_id.clone(), as_of: date(2026, 7, 10) })
         .await
@@ -94,6 +96,9 @@ async fn payments_are_applied_in_the_order_of_art_6_44_and_kept_once() {
     let app = spawn_billing().await;
     let invoice = invoice(&app).await;
     let mut client = app.client.clone();
+    let early = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "pay-1")).await.unwrap_err();
+    assert_eq!(early.code(), Code::InvalidArgument, "paid on a day that has not come: {early:?}");
+    app.service.set_today((2026, 1, 14)).await;
     let partial = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "pay-1")).await.unwrap().into_inner();
     assert_eq!(partial.invoice.as_ref().unwrap().status(), pb::InvoiceStatus::Open, "a partial payment leaves it open");
     assert_eq!(cents(partial.amount_due.as_ref().unwrap().total.as_ref()), 7_100);
@@ -128,6 +133,7 @@ async fn a_claim_past_due_is_handed_over_with_collection_costs_paid_first() {
     let app = spawn_billing().await;
     let invoice = invoice(&app).await;
     let mut client = app.client.clone();
+    app.service.set_today((2026, 2, 20)).await;
     let hand_over = |day: (i32, i32, i32)| pb::HandOverForCollectionRequest {
         invoice_id: invoice.invoice_id.clone(),
         date: date(day.0, day.1, day.2),
@@ -160,6 +166,7 @@ async fn a_claim_past_due_is_handed_over_with_collection_costs_paid_first() {
 }
 
 async fn dun(app: &TestApp, day: (i32, i32, i32)) -> pb::RunDunningResponse {
+    app.service.advance_to(day).await;
     app.client
         .clone()
         .run_dunning(pb::RunDunningRequest { as_of: date(day.0, day.1, day.2) })
@@ -173,6 +180,7 @@ async fn dunning_reminds_once_per_stage_puts_in_default_and_cures() {
     let app = spawn_billing().await;
     let invoice = invoice(&app).await;
     // A dispute does not stop the due date (art. 8.6): the disputed invoice is dunned too.
+    app.service.set_today((2026, 1, 5)).await;
     app.client
         .clone()
         .dispute_invoice(pb::DisputeInvoiceRequest {

@@ -16,7 +16,7 @@ fn mandate(customer: Uuid, id: &str, iban: &str) -> pb::RegisterMandateRequest {
         bic: String::new(),
         debtor_name: "Acme B.V.".into(),
         mandate_id: id.into(),
-        signed_on: date(2025, 12, 1),
+        signed_on: date(2025, 1, 1),
         scheme: pb::SepaScheme::Core.into(),
     }
 }
@@ -100,6 +100,12 @@ async fn mandates_need_a_valid_iban_and_one_at_a_time() {
         article_of(&client.register_mandate(mandate(customer, "M-2", "NL91ABNA0417164300")).await.unwrap_err()),
         "8.5"
     );
+    let future = client
+        .revoke_mandate(pb::RevokeMandateRequest { mandate_id: "M-1".into(), revoked_on: date(2026, 1, 2) })
+        .await
+        .unwrap_err();
+    assert_eq!(future.get_details_bad_request().unwrap().field_violations[0].field, "revoked_on");
+    app.service.set_today((2026, 1, 2)).await;
     let revoked = client
         .revoke_mandate(pb::RevokeMandateRequest { mandate_id: "M-1".into(), revoked_on: date(2026, 1, 2) })
         .await
@@ -264,6 +270,7 @@ async fn a_returned_collection_is_paid_by_transfer() {
     assert_eq!(fee, 750);
 
     // Paid a week after the due date: the statutory interest is owed too (art. 8.8).
+    app.service.set_today((2026, 1, 22)).await;
     let owed = client
         .get_amount_due(pb::GetAmountDueRequest { invoice_id: invoice.invoice_id.clone(), as_of: date(2026, 1, 22) })
         .await

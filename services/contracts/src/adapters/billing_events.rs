@@ -2,8 +2,7 @@
 //! gets a suspension announced on its running contracts (art. 8.9: in writing, first).
 
 use pactum_bus::{ConsumerSpec, Handler, HandlerError, ReceivedEvent};
-use pactum_domain::CustomerId;
-use pactum_platform::wire;
+use pactum_domain::{Clock, CustomerId};
 use pactum_proto::{catalogue::billing as catalogue, pactum::billing::v1 as pb};
 use sqlx::PgConnection;
 
@@ -20,11 +19,12 @@ pub const SPEC: ConsumerSpec = ConsumerSpec {
 #[derive(Debug, Clone)]
 pub struct BillingEvents {
     contracts: PgContracts,
+    clock: Clock,
 }
 
 impl BillingEvents {
-    pub fn new(contracts: PgContracts) -> Self {
-        Self { contracts }
+    pub fn new(contracts: PgContracts, clock: Clock) -> Self {
+        Self { contracts, clock }
     }
 }
 
@@ -36,10 +36,9 @@ impl Handler for BillingEvents {
         let default: pb::CustomerDefault = event.decode()?;
         let customer =
             CustomerId::parse(&default.customer_id).map_err(|e| HandlerError::Permanent(format!("customer_id {e}")))?;
-        let since =
-            wire::date_from_wire(default.since.as_ref()).map_err(|e| HandlerError::Permanent(format!("since {e}")))?;
+        // Art. 8.9, 14.21: the announcement is made, and dated, when this service makes it.
         self.contracts
-            .announce_default_suspensions(tx, customer, since)
+            .announce_default_suspensions(tx, customer, self.clock.today())
             .await
             .map_err(|e| HandlerError::Transient(Box::new(e)))
     }

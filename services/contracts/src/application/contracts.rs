@@ -3,7 +3,7 @@
 use std::future::Future;
 
 use chrono::NaiveDate;
-use pactum_domain::{ContractId, CustomerId};
+use pactum_domain::{Clock, ContractId, CustomerId};
 
 use crate::domain::{
     contract::{Contract, ContractError, ContractStatus, Decision, DissolutionGround, NewContract, NewTrial, Party},
@@ -96,6 +96,7 @@ pub const RENEWAL_BATCH: u32 = 1000;
 #[derive(Debug)]
 pub struct Contracts<S> {
     store: S,
+    clock: Clock,
 }
 
 fn created(c: Created) -> Contract {
@@ -105,8 +106,14 @@ fn created(c: Created) -> Contract {
 }
 
 impl<S: ContractStore> Contracts<S> {
-    pub fn new(store: S) -> Self {
-        Self { store }
+    pub fn new(store: S, clock: Clock) -> Self {
+        Self { store, clock }
+    }
+
+    /// The day a fact happened, as the caller states it (today when left out): never later
+    /// than today.
+    fn happened(&self, field: &str, date: Option<NaiveDate>) -> Result<NaiveDate, ContractError> {
+        self.clock.up_to_today(field, date).map_err(ContractError::Invalid)
     }
 
     /// Art. 3.9.
@@ -129,14 +136,16 @@ impl<S: ContractStore> Contracts<S> {
         }
     }
 
-    /// Art. 13.2: returns the contract and the day it ends.
+    /// Art. 13.2: returns the contract and the day it ends. The notice was received on
+    /// `notice_date` (today when left out).
     pub async fn give_notice(
         &self,
         id: ContractId,
         party: Party,
-        notice_date: NaiveDate,
+        notice_date: Option<NaiveDate>,
         reason: String,
     ) -> Result<(Contract, NaiveDate), ContractError> {
+        let notice_date = self.happened("notice_date", notice_date)?;
         let (contract, _) = self.store.update(id, |c| c.give_notice(party, notice_date, reason)).await?;
         let end = contract.end_date.unwrap_or(notice_date);
         Ok((contract, end))
@@ -146,25 +155,29 @@ impl<S: ContractStore> Contracts<S> {
         &self,
         id: ContractId,
         ground: DissolutionGround,
-        effective_date: NaiveDate,
+        effective_date: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
+        let effective_date = self.happened("effective_date", effective_date)?;
         Ok(self.store.update(id, |c| c.dissolve(ground, effective_date)).await?.0)
     }
 
+    /// Art. 8.9: announced now (the notification service sends the written announcement),
+    /// effective on `effective_date`, today or later.
     pub async fn suspend(
         &self,
         id: ContractId,
         reason: String,
-        announced_on: NaiveDate,
         effective_date: NaiveDate,
     ) -> Result<Contract, ContractError> {
+        let announced_on = self.clock.today();
         if reason.trim().is_empty() {
             return Err(ContractError::invalid("reason", "is required: the announcement must say why (art. 8.9)"));
         }
         Ok(self.store.update(id, |c| c.suspend(reason, announced_on, effective_date)).await?.0)
     }
 
-    pub async fn resume(&self, id: ContractId, date: NaiveDate) -> Result<Contract, ContractError> {
+    pub async fn resume(&self, id: ContractId, date: Option<NaiveDate>) -> Result<Contract, ContractError> {
+        let date = self.happened("date", date)?;
         Ok(self.store.update(id, |c| c.resume(date)).await?.0)
     }
 
@@ -182,8 +195,9 @@ impl<S: ContractStore> Contracts<S> {
     pub async fn declare_force_majeure(
         &self,
         id: ContractId,
-        started_on: NaiveDate,
+        started_on: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
+        let started_on = self.happened("started_on", started_on)?;
         Ok(self.store.update(id, |c| c.declare_force_majeure(started_on)).await?.0)
     }
 
@@ -194,13 +208,16 @@ impl<S: ContractStore> Contracts<S> {
     pub async fn terminate_for_force_majeure(
         &self,
         id: ContractId,
-        date: NaiveDate,
+        date: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
+        let date = self.happened("date", date)?;
         Ok(self.store.update(id, |c| c.terminate_for_force_majeure(date)).await?.0)
     }
 
-    /// Art. 13.1, 13.2, 3.9, 8.9, for every contract that needs it, batch by batch.
-    pub async fn run_renewals(&self, as_of: NaiveDate) -> Result<RenewalCounts, ContractError> {
+    /// Art. 13.1, 13.2, 3.9, 8.9, for every contract that needs it, batch by batch, up to
+    /// `as_of` (today when left out; never later).
+    pub async fn run_renewals(&self, as_of: Option<NaiveDate>) -> Result<RenewalCounts, ContractError> {
+        let as_of = self.happened("as_of", as_of)?;
         let mut total = RenewalCounts::default();
         loop {
             let batch = self.store.catch_up_batch(as_of, total.last, RENEWAL_BATCH).await?;

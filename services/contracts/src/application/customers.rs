@@ -2,8 +2,8 @@
 
 use std::future::Future;
 
-use chrono::{SubsecRound, Utc};
-use pactum_domain::{AddressError, CustomerId, EmailAddress, PostalAddress, Violations};
+use chrono::SubsecRound;
+use pactum_domain::{AddressError, Clock, CustomerId, EmailAddress, PostalAddress, Violations};
 
 use crate::domain::{
     customer::{Customer, CustomerError, NewCustomer},
@@ -63,11 +63,12 @@ pub struct RegisterCustomer {
 #[derive(Debug)]
 pub struct Customers<R> {
     repository: R,
+    clock: Clock,
 }
 
 impl<R: CustomerRepository> Customers<R> {
-    pub fn new(repository: R) -> Self {
-        Self { repository }
+    pub fn new(repository: R, clock: Clock) -> Self {
+        Self { repository, clock }
     }
 
     /// Registers a customer (art. 3.8, 14.20). Nothing is stored when any field is bad. A retry
@@ -82,7 +83,7 @@ impl<R: CustomerRepository> Customers<R> {
             return Err(CustomerError::Invalid(violations));
         };
         // PostgreSQL keeps microseconds: the answer must equal what a later read returns.
-        let customer = new.clone().register(CustomerId::new(), Utc::now().trunc_subsecs(6));
+        let customer = new.clone().register(CustomerId::new(), self.clock.now().trunc_subsecs(6));
         match self.repository.insert(&customer, request_id.as_ref()).await? {
             Inserted::Created(created) => Ok(created),
             Inserted::Existing(existing) if new.matches(&existing) => Ok(existing),

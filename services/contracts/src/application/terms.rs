@@ -4,7 +4,7 @@
 use std::future::Future;
 
 use chrono::NaiveDate;
-use pactum_domain::{ContractId, CustomerId};
+use pactum_domain::{Clock, ContractId, CustomerId, Violations};
 
 use super::contracts::ContractStore;
 use crate::domain::{
@@ -30,14 +30,20 @@ pub trait TermsStore: Send + Sync + 'static {
 pub struct Terms<T, C> {
     terms: T,
     contracts: C,
+    clock: Clock,
 }
 
 impl<T: TermsStore, C: ContractStore> Terms<T, C> {
-    pub fn new(terms: T, contracts: C) -> Self {
-        Self { terms, contracts }
+    pub fn new(terms: T, contracts: C, clock: Clock) -> Self {
+        Self { terms, contracts, clock }
     }
 
-    pub async fn publish(&self, terms: TermsVersion) -> Result<TermsVersion, TermsError> {
+    /// Art. 2.2: a version announced today; `publish` makes it from the day of publication.
+    pub async fn publish<F>(&self, publish: F) -> Result<TermsVersion, TermsError>
+    where
+        F: FnOnce(NaiveDate) -> Result<TermsVersion, TermsError>,
+    {
+        let terms = publish(self.clock.today())?;
         self.terms.publish(&terms).await?;
         Ok(terms)
     }
@@ -46,7 +52,22 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
         self.terms.list().await
     }
 
+    /// Art. 4.3 F: an acceptance that has happened: not later than now, and not before the
+    /// version was published.
     pub async fn accept(&self, acceptance: TermsAcceptance) -> Result<TermsAcceptance, TermsError> {
+        let now = self.clock.now();
+        if acceptance.accepted_at > now {
+            return Err(TermsError::Invalid(Violations::single("accepted_at", format!("must not be later than now ({now})"))));
+        }
+        if let Some(terms) = self.terms.get(&acceptance.version).await? {
+            let day = pactum_domain::calendar::date_in_amsterdam(acceptance.accepted_at);
+            if day < terms.published_on {
+                return Err(TermsError::Invalid(Violations::single(
+                    "accepted_at",
+                    format!("must not be before terms version {} was published on {}", terms.version, terms.published_on),
+                )));
+            }
+        }
         self.terms.accept(&acceptance).await
     }
 
@@ -59,8 +80,9 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
         &self,
         id: ContractId,
         version: &str,
-        notice_date: NaiveDate,
+        notice_date: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
+        let notice_date = self.clock.up_to_today("notice_date", notice_date).map_err(ContractError::Invalid)?;
         let terms = self
             .terms
             .get(version)

@@ -134,6 +134,7 @@ async fn notice_follows_article_13_2_and_racing_notices_do_not_both_win() {
         notice_date: date(2026, 12, day),
         reason: "budget".into(),
     };
+    app.advance_to((2026, 12, 2)).await;
 
     let calls = (0..6).map(|i| {
         let mut client = app.client.clone();
@@ -183,11 +184,11 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
     let id = || c.contract_id.clone();
     let mut client = app.client.clone();
 
+    app.set_today((2026, 3, 10)).await;
     let early = client
         .suspend(pb::SuspendRequest {
             contract_id: id(),
             reason: "unpaid".into(),
-            announced_on: date(2026, 3, 10),
             effective_date: date(2026, 3, 1),
         })
         .await
@@ -197,7 +198,6 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
         .suspend(pb::SuspendRequest {
             contract_id: id(),
             reason: "unpaid".into(),
-            announced_on: date(2026, 3, 10),
             effective_date: date(2026, 3, 24),
         })
         .await
@@ -206,6 +206,7 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
     assert!(!announced.suspended);
     assert_eq!(app.run_renewals((2026, 3, 24)).await.suspensions_effective, 1);
     assert!(app.contract(&id()).await.suspended);
+    app.set_today((2026, 4, 1)).await;
     assert!(
         !client
             .resume(pb::ResumeRequest { contract_id: id(), date: date(2026, 4, 1) })
@@ -230,16 +231,19 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
             .access_blocked
     );
 
+    app.set_today((2026, 5, 1)).await;
     client
-        .declare_force_majeure(pb::DeclareForceMajeureRequest { contract_id: id(), started_on: date(2026, 5, 1) })
+        .declare_force_majeure(pb::DeclareForceMajeureRequest { contract_id: id(), started_on: None })
         .await
         .unwrap();
+    app.set_today((2026, 6, 30)).await;
     let too_soon = client
         .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest { contract_id: id(), date: date(2026, 6, 30) })
         .await
         .unwrap_err();
     assert_eq!(article_of(&too_soon), "11.2");
     client.end_force_majeure(pb::EndForceMajeureRequest { contract_id: id() }).await.unwrap();
+    app.set_today((2026, 8, 1)).await;
     let no_longer = client
         .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest { contract_id: id(), date: date(2026, 8, 1) })
         .await
@@ -289,7 +293,20 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
         client.dissolve(pb::DissolveRequest { contract_id: id(), ground: 0, effective_date: None }).await.unwrap_err();
     let fields: Vec<String> =
         missing.get_details_bad_request().unwrap().field_violations.into_iter().map(|v| v.field).collect();
-    assert_eq!(fields, ["ground", "effective_date"]);
+    assert_eq!(fields, ["ground"], "the effective date may be left out: today");
+
+    let future = client
+        .dissolve(pb::DissolveRequest {
+            contract_id: other.contract_id.clone(),
+            ground: pb::DissolutionGround::Liquidation.into(),
+            effective_date: date(2026, 8, 2),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(future.code(), Code::InvalidArgument);
+    let fields: Vec<String> =
+        future.get_details_bad_request().unwrap().field_violations.into_iter().map(|v| v.field).collect();
+    assert_eq!(fields, ["effective_date"], "a dissolution cannot be dated tomorrow");
 }
 
 #[tokio::test]
@@ -297,12 +314,13 @@ async fn renewals_run_once_per_day_and_end_what_was_noticed() {
     let app = spawn_app().await;
     let a = app.signed((2026, 1, 1), 12).await;
     let b = app.signed((2026, 1, 31), 1).await;
+    app.set_today((2026, 11, 1)).await;
     app.client
         .clone()
         .give_notice(pb::GiveNoticeRequest {
             contract_id: a.contract_id.clone(),
             party: pb::Party::Customer.into(),
-            notice_date: date(2026, 11, 1),
+            notice_date: None,
             reason: String::new(),
         })
         .await
@@ -325,6 +343,7 @@ async fn contracts_are_listed_by_customer_and_status() {
     let one = app.signed((2026, 1, 1), 12).await;
     app.signed((2026, 1, 1), 12).await;
     let mut client = app.client.clone();
+    app.advance_to((2026, 2, 1)).await;
     client
         .give_notice(pb::GiveNoticeRequest {
             contract_id: one.contract_id.clone(),

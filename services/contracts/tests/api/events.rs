@@ -27,6 +27,7 @@ async fn a_lifecycle_publishes_its_events_in_order_with_whole_contracts() {
     let contract = client.sign_contract(app.sign_request(&customer, (2026, 1, 10), 1)).await.unwrap().into_inner();
     let renewals = app.run_renewals((2026, 3, 15)).await;
     assert_eq!(renewals.renewed, 2);
+    // The notice came in on 10 March; it is recorded on the 15th.
     let notice = client
         .give_notice(pb::GiveNoticeRequest {
             contract_id: contract.contract_id.clone(),

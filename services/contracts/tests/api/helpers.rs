@@ -112,11 +112,12 @@ impl TestApp {
         effective: (i32, i32, i32),
         worse: bool,
     ) -> Result<pb::TermsVersion, tonic::Status> {
+        // Published on the day the clock shows: move it there first (never back).
+        self.advance_to(published).await;
         self.client
             .clone()
             .publish_terms(pb::PublishTermsRequest {
                 version: version.into(),
-                published_on: date(published.0, published.1, published.2),
                 effective_date: date(effective.0, effective.1, effective.2),
                 materially_worse: worse,
                 summary: "what changes".into(),
@@ -149,10 +150,13 @@ impl TestApp {
         self.client.clone().get_contract(pb::GetContractRequest { contract_id: id.into() }).await.unwrap().into_inner()
     }
 
-    pub async fn run_renewals(&self, as_of: (i32, i32, i32)) -> pb::RunRenewalsResponse {
+    /// Moves the clock to `today` (never back) and runs the renewals for it, as the scheduler
+    /// would: without `as_of`.
+    pub async fn run_renewals(&self, today: (i32, i32, i32)) -> pb::RunRenewalsResponse {
+        self.advance_to(today).await;
         self.client
             .clone()
-            .run_renewals(pb::RunRenewalsRequest { as_of: date(as_of.0, as_of.1, as_of.2) })
+            .run_renewals(pb::RunRenewalsRequest { as_of: None })
             .await
             .unwrap()
             .into_inner()

@@ -33,6 +33,9 @@ async fn acceptances_are_logged_once() {
         ip_address: "192.0.2.10".into(),
     };
     let mut client = app.client.clone();
+    let early = client.accept_terms(accept("2027-01", "Jan de Vries")).await.unwrap_err();
+    assert_eq!(early.code(), Code::InvalidArgument, "accepted_at is later than the clock: {early:?}");
+    app.set_today((2026, 11, 20)).await;
     let first = client.accept_terms(accept("2027-01", "Jan de Vries")).await.unwrap().into_inner();
     let again = client.accept_terms(accept("2027-01", "Someone else")).await.unwrap().into_inner();
     assert_eq!(first, again, "the log keeps the first acceptance");
@@ -55,6 +58,7 @@ async fn a_materially_worse_version_lets_the_customer_leave_on_its_effective_dat
     app.publish_terms("2026-07", (2026, 5, 1), (2026, 7, 1), true).await.unwrap();
     app.publish_terms("2026-08", (2026, 5, 1), (2026, 8, 1), false).await.unwrap();
     let mut client = app.client.clone();
+    app.set_today((2026, 7, 2)).await;
     let request = |version: &str, day: (i32, i32, i32)| pb::TerminateForTermsChangeRequest {
         contract_id: c.contract_id.clone(),
         version: version.into(),

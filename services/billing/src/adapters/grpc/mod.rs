@@ -67,6 +67,14 @@ impl Fields {
     fn date(&mut self, field: &str, date: Option<&pactum_proto::google::r#type::Date>) -> Option<chrono::NaiveDate> {
         self.0.check(field, wire::date_from_wire(date))
     }
+    /// A date the caller may leave out: `None` when absent or malformed (then recorded).
+    fn optional_date(
+        &mut self,
+        field: &str,
+        date: Option<&pactum_proto::google::r#type::Date>,
+    ) -> Option<chrono::NaiveDate> {
+        self.0.check(field, wire::optional_date_from_wire(date)).flatten()
+    }
 
     fn percent(&mut self, raw: &str) -> Option<Percent> {
         self.0.check("percent", Percent::parse(raw))
@@ -109,8 +117,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         request: Request<pb::RunBillingRequest>,
     ) -> Result<Response<pb::RunBillingResponse>, Status> {
         let mut f = Fields::default();
-        let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
-        let (as_of,) = parsed_or_invalid!(f.0; as_of);
+        let as_of = f.optional_date("as_of", request.get_ref().as_of.as_ref());
+        f.done()?;
         let issued = self.invoicing.run_billing(as_of).await.map_err(status)?;
         Ok(Response::new(pb::RunBillingResponse { invoices_issued: i64::try_from(issued).unwrap_or(i64::MAX) }))
     }
@@ -152,8 +160,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
-        let on = f.date("disputed_on", r.disputed_on.as_ref());
-        let (id, on) = parsed_or_invalid!(f.0; id, on);
+        let on = f.optional_date("disputed_on", r.disputed_on.as_ref());
+        let (id,) = parsed_or_invalid!(f.0; id);
         Ok(Response::new(invoice_to_proto(&self.invoicing.dispute(id, on, r.reason).await.map_err(status)?)))
     }
 
@@ -165,7 +173,6 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
-        let on = f.date("resolved_on", r.resolved_on.as_ref());
         let upheld = match pb::DisputeOutcome::try_from(r.outcome) {
             Ok(pb::DisputeOutcome::Upheld) => Some(true),
             Ok(pb::DisputeOutcome::Rejected) => Some(false),
@@ -174,8 +181,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
                 None
             }
         };
-        let (id, on, upheld) = parsed_or_invalid!(f.0; id, on, upheld);
-        let (invoice, credit) = self.invoicing.resolve_dispute(id, upheld, on).await.map_err(status)?;
+        let (id, upheld) = parsed_or_invalid!(f.0; id, upheld);
+        let (invoice, credit) = self.invoicing.resolve_dispute(id, upheld).await.map_err(status)?;
         Ok(Response::new(pb::ResolveDisputeResponse {
             invoice: Some(invoice_to_proto(&invoice)),
             credit_note: credit.as_ref().map(invoice_to_proto),
@@ -191,8 +198,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let mut f = Fields::default();
         let customer = f.0.check("customer_id", CustomerId::parse(&r.customer_id));
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
-        let on = f.date("ordered_on", r.ordered_on.as_ref());
-        let (customer, amount, on) = parsed_or_invalid!(f.0; customer, amount, on);
+        let on = f.optional_date("ordered_on", r.ordered_on.as_ref());
+        let (customer, amount) = parsed_or_invalid!(f.0; customer, amount);
         let invoice = self
             .invoicing
             .invoice_extra_work(customer, &r.description, amount, on, request_id(&r.request_id))
@@ -212,13 +219,12 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         if kind.is_none() {
             f.0.add("kind", "is required: INDEXATION or CHANGE");
         }
-        let announced = f.date("announced_on", r.announced_on.as_ref());
         let effective = f.date("effective_date", r.effective_date.as_ref());
         let percent = f.percent(&r.percent);
-        let (kind, announced, effective, percent) = parsed_or_invalid!(f.0; kind, announced, effective, percent);
+        let (kind, effective, percent) = parsed_or_invalid!(f.0; kind, effective, percent);
         let change = self
             .invoicing
-            .change_prices(kind, announced, effective, percent, r.reason, request_id(&r.request_id))
+            .change_prices(kind, effective, percent, r.reason, request_id(&r.request_id))
             .await
             .map_err(status)?;
         Ok(Response::new(price_change_to_proto(&change)))
@@ -234,7 +240,6 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let contract = f.0.check("contract_id", ContractId::parse(&r.contract_id));
         let start = f.date("period_start", r.period_start.as_ref());
         let end = f.date("period_end", r.period_end.as_ref());
-        let issue = f.date("issue_date", r.issue_date.as_ref());
         let percent = f.percent(&r.percent);
         let period = match (start, end) {
             (Some(s), Some(e)) => CivilPeriod::new(s, e).or_else(|| {
@@ -243,10 +248,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             }),
             _ => None,
         };
-        let (contract, period, issue, percent) = parsed_or_invalid!(f.0; contract, period, issue, percent);
+        let (contract, period, percent) = parsed_or_invalid!(f.0; contract, period, percent);
         let notes = self
             .invoicing
-            .credit_reduced_availability(contract, period, percent, r.reason, issue)
+            .credit_reduced_availability(contract, period, percent, r.reason)
             .await
             .map_err(status)?;
         Ok(Response::new(pb::CreditReducedAvailabilityResponse {
@@ -262,8 +267,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let r = request.into_inner();
         let mut f = Fields::default();
         let contract = f.0.check("contract_id", ContractId::parse(&r.contract_id));
-        let as_of = f.date("as_of", r.as_of.as_ref());
-        let (contract, as_of) = parsed_or_invalid!(f.0; contract, as_of);
+        let as_of = f.optional_date("as_of", r.as_of.as_ref());
+        let (contract,) = parsed_or_invalid!(f.0; contract);
         let cap = self.invoicing.liability_cap(contract, as_of).await.map_err(status)?;
         Ok(Response::new(pb::LiabilityCap {
             fees_last_12_months: Some(wire::money_to_wire(cap.fees_last_12_months)),
@@ -333,9 +338,9 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
-        let as_of = f.date("as_of", r.as_of.as_ref());
-        let (id, as_of) = parsed_or_invalid!(f.0; id, as_of);
-        let due = self.collections.amount_due(id, as_of).await.map_err(status)?;
+        let as_of = f.optional_date("as_of", r.as_of.as_ref());
+        let (id,) = parsed_or_invalid!(f.0; id);
+        let (as_of, due) = self.collections.amount_due(id, as_of).await.map_err(status)?;
         Ok(Response::new(pb::AmountDue { as_of: Some(wire::date_to_wire(as_of)), ..amount_due_to_proto(id, &due) }))
     }
 
@@ -347,8 +352,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
-        let on = f.date("date", r.date.as_ref());
-        let (id, on) = parsed_or_invalid!(f.0; id, on);
+        let on = f.optional_date("date", r.date.as_ref());
+        let (id,) = parsed_or_invalid!(f.0; id);
         let (invoice, costs) = self.collections.hand_over(id, on).await.map_err(status)?;
         Ok(Response::new(pb::HandOverForCollectionResponse {
             invoice: Some(invoice_to_proto(&invoice)),
@@ -366,8 +371,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let mut f = Fields::default();
         let id = f.uuid("invoice_id", &r.invoice_id);
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
-        let on = f.date("paid_on", r.paid_on.as_ref());
-        let (id, amount, on) = parsed_or_invalid!(f.0; id, amount, on);
+        let on = f.optional_date("paid_on", r.paid_on.as_ref());
+        let (id, amount) = parsed_or_invalid!(f.0; id, amount);
         let (payment, invoice, due) = self
             .collections
             .record_payment(id, amount, on, r.reference, request_id(&r.request_id))
@@ -376,7 +381,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         Ok(Response::new(pb::RecordPaymentResponse {
             payment: Some(payment_to_proto(&payment)),
             invoice: Some(invoice_to_proto(&invoice)),
-            amount_due: Some(pb::AmountDue { as_of: Some(wire::date_to_wire(on)), ..amount_due_to_proto(id, &due) }),
+            amount_due: Some(pb::AmountDue {
+                as_of: Some(wire::date_to_wire(payment.paid_on)),
+                ..amount_due_to_proto(id, &due)
+            }),
         }))
     }
 
@@ -407,8 +415,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
     ) -> Result<Response<pb::Mandate>, Status> {
         let r = request.into_inner();
         let mut f = Fields::default();
-        let on = f.date("revoked_on", r.revoked_on.as_ref());
-        let (on,) = parsed_or_invalid!(f.0; on);
+        let on = f.optional_date("revoked_on", r.revoked_on.as_ref());
+        f.done()?;
         let mandate = self.collections.revoke_mandate(r.mandate_id.trim(), on).await.map_err(status)?;
         Ok(Response::new(mandate_to_proto(&mandate)))
     }
@@ -423,10 +431,11 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let (date,) = parsed_or_invalid!(f.0; date);
         let issuer = self.issuer.clone();
         let creditor = self.creditor.clone();
+        let created_at = self.collections.now();
         let batch = self
             .collections
             .export_direct_debits(date, move |message_id, collections| {
-                pain008::document(message_id, chrono::Utc::now(), date, collections, &issuer, &creditor)
+                pain008::document(message_id, created_at, date, collections, &issuer, &creditor)
             })
             .await
             .map_err(status)?;
@@ -459,8 +468,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         request: Request<pb::RunDunningRequest>,
     ) -> Result<Response<pb::RunDunningResponse>, Status> {
         let mut f = Fields::default();
-        let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
-        let (as_of,) = parsed_or_invalid!(f.0; as_of);
+        let as_of = f.optional_date("as_of", request.get_ref().as_of.as_ref());
+        f.done()?;
         let counts = self.collections.run_dunning(as_of).await.map_err(status)?;
         let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         Ok(Response::new(pb::RunDunningResponse {

@@ -206,4 +206,13 @@ impl Fields {
     ) -> Option<chrono::NaiveDate> {
         self.violations.check(field, wire::date_from_wire(date))
     }
+
+    /// A date the caller may leave out: `None` when absent or malformed (then recorded).
+    pub fn optional_date(
+        &mut self,
+        field: &str,
+        date: Option<&pactum_proto::google::r#type::Date>,
+    ) -> Option<chrono::NaiveDate> {
+        self.violations.check(field, wire::optional_date_from_wire(date)).flatten()
+    }
 }

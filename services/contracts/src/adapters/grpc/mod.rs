@@ -205,8 +205,8 @@ where
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
         let party = party_from_proto(r.party, &mut f.violations);
-        let date = f.date("notice_date", r.notice_date.as_ref());
-        let (id, party, date) = parsed_or_invalid!(f.violations; id, party, date);
+        let date = f.optional_date("notice_date", r.notice_date.as_ref());
+        let (id, party) = parsed_or_invalid!(f.violations; id, party);
         let (contract, end) = self.contracts.give_notice(id, party, date, r.reason).await.map_err(status)?;
         Ok(Response::new(pb::GiveNoticeResponse {
             contract: Some(contract_to_proto(&contract)),
@@ -221,8 +221,8 @@ where
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
         let ground = ground_from_proto(r.ground, &mut f.violations);
-        let date = f.date("effective_date", r.effective_date.as_ref());
-        let (id, ground, date) = parsed_or_invalid!(f.violations; id, ground, date);
+        let date = f.optional_date("effective_date", r.effective_date.as_ref());
+        let (id, ground) = parsed_or_invalid!(f.violations; id, ground);
         reply(&self.contracts.dissolve(id, ground, date).await.map_err(status)?)
     }
 
@@ -231,10 +231,9 @@ where
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
-        let announced = f.date("announced_on", r.announced_on.as_ref());
         let effective = f.date("effective_date", r.effective_date.as_ref());
-        let (id, announced, effective) = parsed_or_invalid!(f.violations; id, announced, effective);
-        reply(&self.contracts.suspend(id, r.reason, announced, effective).await.map_err(status)?)
+        let (id, effective) = parsed_or_invalid!(f.violations; id, effective);
+        reply(&self.contracts.suspend(id, r.reason, effective).await.map_err(status)?)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -242,8 +241,8 @@ where
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
-        let date = f.date("date", r.date.as_ref());
-        let (id, date) = parsed_or_invalid!(f.violations; id, date);
+        let date = f.optional_date("date", r.date.as_ref());
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.contracts.resume(id, date).await.map_err(status)?)
     }
 
@@ -275,8 +274,8 @@ where
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
-        let started = f.date("started_on", r.started_on.as_ref());
-        let (id, started) = parsed_or_invalid!(f.violations; id, started);
+        let started = f.optional_date("started_on", r.started_on.as_ref());
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.contracts.declare_force_majeure(id, started).await.map_err(status)?)
     }
 
@@ -299,8 +298,8 @@ where
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
-        let date = f.date("date", r.date.as_ref());
-        let (id, date) = parsed_or_invalid!(f.violations; id, date);
+        let date = f.optional_date("date", r.date.as_ref());
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.contracts.terminate_for_force_majeure(id, date).await.map_err(status)?)
     }
 
@@ -310,8 +309,8 @@ where
         request: Request<pb::RunRenewalsRequest>,
     ) -> Result<Response<pb::RunRenewalsResponse>, Status> {
         let mut f = Fields::default();
-        let as_of = f.date("as_of", request.get_ref().as_of.as_ref());
-        let (as_of,) = parsed_or_invalid!(f.violations; as_of);
+        let as_of = f.optional_date("as_of", request.get_ref().as_of.as_ref());
+        check(&f)?;
         let counts = self.contracts.run_renewals(as_of).await.map_err(status)?;
         let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         Ok(Response::new(pb::RunRenewalsResponse {
@@ -364,12 +363,11 @@ where
     ) -> Result<Response<pb::TermsVersion>, Status> {
         let r = request.into_inner();
         let mut f = Fields::default();
-        let published = f.date("published_on", r.published_on.as_ref());
         let effective = f.date("effective_date", r.effective_date.as_ref());
-        let terms =
-            TermsVersion::publish(&r.version, published, effective, r.materially_worse, &r.summary, f.violations)
-                .map_err(status)?;
-        let terms = self.terms.publish(terms).await.map_err(status)?;
+        let publish = |today| {
+            TermsVersion::publish(&r.version, Some(today), effective, r.materially_worse, &r.summary, f.violations)
+        };
+        let terms = self.terms.publish(publish).await.map_err(status)?;
         Ok(Response::new(terms_to_proto(&terms)))
     }
 
@@ -420,11 +418,11 @@ where
         let r = request.into_inner();
         let mut f = Fields::default();
         let id = f.contract_id(&r.contract_id);
-        let date = f.date("notice_date", r.notice_date.as_ref());
+        let date = f.optional_date("notice_date", r.notice_date.as_ref());
         if r.version.trim().is_empty() {
             f.violations.add("version", "is required");
         }
-        let (id, date) = parsed_or_invalid!(f.violations; id, date);
+        let (id,) = parsed_or_invalid!(f.violations; id);
         reply(&self.terms.terminate_for_terms_change(id, r.version.trim(), date).await.map_err(status)?)
     }
 }
