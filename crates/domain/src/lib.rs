@@ -16,8 +16,8 @@ mod storage;
 mod violations;
 
 pub use address::{AddressError, PostalAddress};
-pub use clock::Clock;
 pub use billing_terms::{BillingPeriod, PaymentMethod};
+pub use clock::Clock;
 pub use email::{EmailAddress, EmailError};
 pub use iban::{Iban, IbanError, check_digits as iban_check_digits};
 pub use ids::{ContractId, CustomerId, IdError};

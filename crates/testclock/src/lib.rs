@@ -99,19 +99,22 @@ impl SharedTestClock {
             num_replicas: 1,
             ..Default::default()
         };
-        let mut last = None;
         // Services starting together race to create it; the loser finds it on the next look.
-        for _ in 0..3 {
-            if let Err(e) = self.jetstream.get_or_create_stream(stream.clone()).await {
-                last = Some(unavailable(e.into()));
-            }
+        let mut attempts = 0;
+        loop {
+            let created = self.jetstream.get_or_create_stream(stream.clone()).await;
             match self.jetstream.get_key_value(BUCKET).await {
                 Ok(store) => return Ok(store),
-                Err(e) => last = Some(unavailable(e.into())),
+                Err(e) if attempts >= 2 => {
+                    return Err(match created {
+                        Err(created) => unavailable(created.into()),
+                        Ok(_) => unavailable(e.into()),
+                    });
+                }
+                Err(_) => attempts += 1,
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Err(last.unwrap_or(SetTimeError::Contended))
     }
 
     /// Follows the bucket until `shutdown`: the time held there becomes this service's time.
@@ -120,7 +123,8 @@ impl SharedTestClock {
         loop {
             let followed = async {
                 let bucket = self.bucket().await?;
-                let mut watch = bucket.watch_with_history(KEY).await.map_err(|e| SetTimeError::Unavailable(e.into()))?;
+                let mut watch =
+                    bucket.watch_with_history(KEY).await.map_err(|e| SetTimeError::Unavailable(e.into()))?;
                 while let Some(entry) = watch.next().await {
                     let entry = entry.map_err(|e| SetTimeError::Unavailable(e.into()))?;
                     if entry.operation == Operation::Put {
@@ -156,7 +160,10 @@ impl SharedTestClock {
         for _ in 0..SET_ATTEMPTS {
             let current = bucket.entry(KEY).await.map_err(|e| SetTimeError::Unavailable(e.into()))?;
             let written = match current.filter(|e| e.operation == Operation::Put) {
-                None => bucket.create(KEY, value.clone().into()).await.map_err(|e| e.kind() == kv::CreateErrorKind::AlreadyExists),
+                None => bucket
+                    .create(KEY, value.clone().into())
+                    .await
+                    .map_err(|e| e.kind() == kv::CreateErrorKind::AlreadyExists),
                 Some(entry) => {
                     if let Some(held) = decode(&entry.value).filter(|held| *held > at) {
                         return Err(SetTimeError::Backwards { held, requested: at });

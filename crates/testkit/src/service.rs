@@ -64,10 +64,8 @@ impl TestService {
         let jetstream = async_nats::jetstream::new(self.nats.client().await);
         let shared = pactum_testclock::SharedTestClock::new(jetstream);
         let held = shared.initialize(crate::noon_of(TEST_EPOCH)).await.expect("the test clock bucket is reachable");
-        let followed = crate::eventually(Duration::from_secs(10), || async {
-            (self.time().await == held).then_some(())
-        })
-        .await;
+        let followed =
+            crate::eventually(Duration::from_secs(10), || async { (self.time().await == held).then_some(()) }).await;
         assert!(followed.is_some(), "the service follows the test clock");
     }
 }

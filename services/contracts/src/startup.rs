@@ -43,8 +43,12 @@ impl pactum_host::Service for ContractsService {
         let clock = host.clock();
         let customers = Arc::new(Customers::new(PgCustomers::new(pool.clone(), outbox.clone()), clock.clone()));
         let store = PgContracts::new(pool.clone(), outbox.clone());
-        let defaults =
-            Consumer::new(pool.clone(), host.jetstream(), billing_events::SPEC, BillingEvents::new(store.clone(), clock.clone()));
+        let defaults = Consumer::new(
+            pool.clone(),
+            host.jetstream(),
+            billing_events::SPEC,
+            BillingEvents::new(store.clone(), clock.clone()),
+        );
         host.spawn_background(|shutdown| defaults.run(shutdown));
         let contracts = Arc::new(Contracts::new(store.clone(), clock.clone()));
         let terms = Arc::new(Terms::new(PgTerms::new(pool, outbox), store, clock));

@@ -198,18 +198,18 @@ impl<S: InvoiceStore> Collections<S> {
         let paid_on = self.happened("paid_on", paid_on)?;
         let payment =
             RecordedPayment { id: Uuid::now_v7(), invoice_id, amount, paid_on, reference: reference.trim().to_owned() };
-        let (recorded, invoice, due) =
-            self.store
-                .record_payment(payment, request_id, |claim| {
-                    if paid_on < claim.invoice.issue_date {
-                        return Err(BillingError::invalid(
-                            "paid_on",
-                            format!("must not be before the invoice date {}", claim.invoice.issue_date),
-                        ));
-                    }
-                    due_on(claim, paid_on)
-                })
-                .await?;
+        let (recorded, invoice, due) = self
+            .store
+            .record_payment(payment, request_id, |claim| {
+                if paid_on < claim.invoice.issue_date {
+                    return Err(BillingError::invalid(
+                        "paid_on",
+                        format!("must not be before the invoice date {}", claim.invoice.issue_date),
+                    ));
+                }
+                due_on(claim, paid_on)
+            })
+            .await?;
         if recorded.invoice_id != invoice_id || recorded.amount != amount {
             return Err(BillingError::RequestIdReused);
         }

@@ -92,11 +92,7 @@ impl<S: InvoiceStore> Invoicing<S> {
         Ok(invoice)
     }
 
-    pub async fn resolve_dispute(
-        &self,
-        id: Uuid,
-        upheld: bool,
-    ) -> Result<(Invoice, Option<Invoice>), BillingError> {
+    pub async fn resolve_dispute(&self, id: Uuid, upheld: bool) -> Result<(Invoice, Option<Invoice>), BillingError> {
         // Decided today: a credit note is dated the day it is issued.
         let resolved_on = self.clock.today();
         self.store.update(id, InvoiceChange::DisputeResolved, |i| i.resolve_dispute(upheld, resolved_on)).await

@@ -222,34 +222,23 @@ async fn price_changes_follow_article_8_4_and_apply_from_the_next_period() {
     let app = spawn_billing().await;
     let (customer, _) = app.seed_contract("2026-01-01", "monthly", None, &[(1, 10_000)]).await;
     let mut client = app.client.clone();
-    let change = |kind: pb::PriceChangeKind, effective: (i32, i32, i32), pct: &str| {
-        pb::ChangePricesRequest {
-            kind: kind.into(),
-            effective_date: date(effective.0, effective.1, effective.2),
-            percent: pct.into(),
-            reason: "index".into(),
-            request_id: String::new(),
-        }
+    let change = |kind: pb::PriceChangeKind, effective: (i32, i32, i32), pct: &str| pb::ChangePricesRequest {
+        kind: kind.into(),
+        effective_date: date(effective.0, effective.1, effective.2),
+        percent: pct.into(),
+        reason: "index".into(),
+        request_id: String::new(),
     };
     app.service.set_today((2026, 1, 15)).await;
-    let short = client
-        .change_prices(change(pb::PriceChangeKind::Indexation, (2026, 2, 14), "3"))
-        .await
-        .unwrap_err();
+    let short = client.change_prices(change(pb::PriceChangeKind::Indexation, (2026, 2, 14), "3")).await.unwrap_err();
     assert_eq!(article_of(&short), "8.4");
     let announced =
         client.change_prices(change(pb::PriceChangeKind::Indexation, (2026, 2, 15), "3")).await.unwrap().into_inner();
     assert_eq!(announced.announced_on, date(2026, 1, 15), "announced today, by the platform's clock");
     app.service.set_today((2026, 5, 1)).await;
-    let twice = client
-        .change_prices(change(pb::PriceChangeKind::Indexation, (2026, 7, 1), "1"))
-        .await
-        .unwrap_err();
+    let twice = client.change_prices(change(pb::PriceChangeKind::Indexation, (2026, 7, 1), "1")).await.unwrap_err();
     assert_eq!(article_of(&twice), "8.4");
-    let bad = client
-        .change_prices(change(pb::PriceChangeKind::Unspecified, (2026, 7, 1), "1.234"))
-        .await
-        .unwrap_err();
+    let bad = client.change_prices(change(pb::PriceChangeKind::Unspecified, (2026, 7, 1), "1.234")).await.unwrap_err();
     assert_eq!(bad.code(), Code::InvalidArgument);
 
     app.run_billing((2026, 3, 1)).await;
@@ -343,13 +332,7 @@ async fn a_customer_in_default_gets_a_suspension_announced() {
     .expect("billing learned the contract");
     billing.run_billing((2026, 1, 1)).await;
     billing.service.set_today((2026, 2, 14)).await;
-    let dunned = billing
-        .client
-        .clone()
-        .run_dunning(pb::RunDunningRequest { as_of: None })
-        .await
-        .unwrap()
-        .into_inner();
+    let dunned = billing.client.clone().run_dunning(pb::RunDunningRequest { as_of: None }).await.unwrap().into_inner();
     assert_eq!(dunned.customers_in_default, 1);
 
     let announced = eventually(Duration::from_secs(10), || {

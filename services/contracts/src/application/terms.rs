@@ -57,14 +57,20 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
     pub async fn accept(&self, acceptance: TermsAcceptance) -> Result<TermsAcceptance, TermsError> {
         let now = self.clock.now();
         if acceptance.accepted_at > now {
-            return Err(TermsError::Invalid(Violations::single("accepted_at", format!("must not be later than now ({now})"))));
+            return Err(TermsError::Invalid(Violations::single(
+                "accepted_at",
+                format!("must not be later than now ({now})"),
+            )));
         }
         if let Some(terms) = self.terms.get(&acceptance.version).await? {
             let day = pactum_domain::calendar::date_in_amsterdam(acceptance.accepted_at);
             if day < terms.published_on {
                 return Err(TermsError::Invalid(Violations::single(
                     "accepted_at",
-                    format!("must not be before terms version {} was published on {}", terms.version, terms.published_on),
+                    format!(
+                        "must not be before terms version {} was published on {}",
+                        terms.version, terms.published_on
+                    ),
                 )));
             }
         }

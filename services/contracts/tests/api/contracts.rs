@@ -186,20 +186,12 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
 
     app.set_today((2026, 3, 10)).await;
     let early = client
-        .suspend(pb::SuspendRequest {
-            contract_id: id(),
-            reason: "unpaid".into(),
-            effective_date: date(2026, 3, 1),
-        })
+        .suspend(pb::SuspendRequest { contract_id: id(), reason: "unpaid".into(), effective_date: date(2026, 3, 1) })
         .await
         .unwrap_err();
     assert_eq!(article_of(&early), "8.9");
     let announced = client
-        .suspend(pb::SuspendRequest {
-            contract_id: id(),
-            reason: "unpaid".into(),
-            effective_date: date(2026, 3, 24),
-        })
+        .suspend(pb::SuspendRequest { contract_id: id(), reason: "unpaid".into(), effective_date: date(2026, 3, 24) })
         .await
         .unwrap()
         .into_inner();
@@ -232,10 +224,7 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
     );
 
     app.set_today((2026, 5, 1)).await;
-    client
-        .declare_force_majeure(pb::DeclareForceMajeureRequest { contract_id: id(), started_on: None })
-        .await
-        .unwrap();
+    client.declare_force_majeure(pb::DeclareForceMajeureRequest { contract_id: id(), started_on: None }).await.unwrap();
     app.set_today((2026, 6, 30)).await;
     let too_soon = client
         .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest { contract_id: id(), date: date(2026, 6, 30) })

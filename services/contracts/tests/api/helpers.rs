@@ -154,12 +154,7 @@ impl TestApp {
     /// would: without `as_of`.
     pub async fn run_renewals(&self, today: (i32, i32, i32)) -> pb::RunRenewalsResponse {
         self.advance_to(today).await;
-        self.client
-            .clone()
-            .run_renewals(pb::RunRenewalsRequest { as_of: None })
-            .await
-            .unwrap()
-            .into_inner()
+        self.client.clone().run_renewals(pb::RunRenewalsRequest { as_of: None }).await.unwrap().into_inner()
     }
 }
 

@@ -249,11 +249,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             _ => None,
         };
         let (contract, period, percent) = parsed_or_invalid!(f.0; contract, period, percent);
-        let notes = self
-            .invoicing
-            .credit_reduced_availability(contract, period, percent, r.reason)
-            .await
-            .map_err(status)?;
+        let notes =
+            self.invoicing.credit_reduced_availability(contract, period, percent, r.reason).await.map_err(status)?;
         Ok(Response::new(pb::CreditReducedAvailabilityResponse {
             credit_notes: notes.iter().map(invoice_to_proto).collect(),
         }))
