@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod business_time;
 mod documents;
 mod helpers;
 mod invoicing;

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod business_time;
 mod contracts;
 mod customers;
 mod events;
