@@ -74,6 +74,7 @@ Every service serves reflection and grpc.health.v1, e.g. with grpcurl:
   grpcurl -plaintext -d '{"customer_id":"<customer_id from above>"}' \\
     ${ADDR[notification]} pactum.notification.v1.NotificationService/GetContact
   grpcurl -plaintext -d '{"service":"pactum.contracts.v1.ContractService"}' ${ADDR[contracts]} grpc.health.v1.Health/Check
+$( [ "${PACTUM_TEST_CLOCK:-0}" = 1 ] && printf '\nThe shared TEST clock is on (PACTUM_TEST_CLOCK=1): move every service to a new day with\n\n  grpcurl -plaintext -d %s %s pactum.testing.v1.TestClock/SetTime\n' "'{\"time\":\"2027-01-01T11:00:00Z\"}'" "${ADDR[contracts]}" )
 
 Press Ctrl-C to stop everything.
 INFO

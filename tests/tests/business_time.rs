@@ -40,7 +40,6 @@ async fn move_to(via: &Channel, all: &[Channel], (y, m, d): (i32, u32, u32)) {
     for channel in all {
         let followed = eventually(Duration::from_secs(2), || {
             let mut clock = TestClockClient::new(channel.clone());
-            let today = today;
             async move { (clock.get_time(GetTimeRequest {}).await.ok()?.into_inner().today == today).then_some(()) }
         })
         .await;
