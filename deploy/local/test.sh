@@ -29,6 +29,12 @@ say "running every test of the workspace"
 status=0
 log="$(mktemp)"
 cargo test --workspace "$@" 2>&1 | tee "$log" || status=$?
+# Every benchmark once in small mode (debug build, a few hundred rows), so none can rot; the
+# figures in the README come from `cargo bench` at full size.
+if [ "$status" -eq 0 ]; then
+  say "running every benchmark in small mode"
+  BENCH_CONTRACTS=500 cargo test -p pactum-contracts -p pactum-billing --bench renewals --bench billing_run 2>&1 | tee -a "$log" || status=$?
+fi
 drop_test_databases
 # One closing line for the whole workspace (cargo prints one per test binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }

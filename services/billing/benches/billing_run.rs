@@ -67,7 +67,10 @@ async fn main() {
         .await
         .unwrap();
 
-    sqlx::query("TRUNCATE billing.invoice_lines, billing.invoices, billing.outbox").execute(&pool).await.unwrap();
+    sqlx::query("TRUNCATE billing.invoice_lines, billing.invoices, billing.outbox CASCADE")
+        .execute(&pool)
+        .await
+        .unwrap();
     sqlx::query("VACUUM ANALYZE").execute(&pool).await.unwrap();
     let started = Instant::now();
     floor(&pool, n, usize::try_from(payload).unwrap()).await;
@@ -90,7 +93,11 @@ async fn main() {
     println!("ratio:                    {:>7.1} %  (bar: at least {:.0} %)", ratio * 100.0, BAR * 100.0);
     println!("peak memory (VmHWM):      {peak_mb:>7.1} MB (bar: under {MEMORY_BAR_MB:.0} MB)");
     pool.close().await;
-    if ratio < BAR || peak_mb >= MEMORY_BAR_MB {
+    // BENCH_CONTRACTS below 10,000 is the small mode CI runs so the benchmark cannot rot: the
+    // figures are printed, but too small (and unoptimized there) to hold to the bars.
+    if n < 10_000 {
+        println!("small mode: bars not checked");
+    } else if ratio < BAR || peak_mb >= MEMORY_BAR_MB {
         eprintln!("below the bar");
         std::process::exit(1);
     }

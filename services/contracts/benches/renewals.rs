@@ -93,7 +93,11 @@ async fn main() {
     println!("floor (batched UPDATE):  {:>8.2} s  {:>10.0} rows/s", floor.as_secs_f64(), rate(floor));
     println!("ratio:                   {:>8.1} %  (bar: at least {:.0} %)", ratio * 100.0, BAR * 100.0);
     pool.close().await;
-    if ratio < BAR {
+    // BENCH_CONTRACTS below 10,000 is the small mode CI runs so the benchmark cannot rot: the
+    // figures are printed, but too small (and unoptimized there) to hold to the bar.
+    if n < 10_000 {
+        println!("small mode: bar not checked");
+    } else if ratio < BAR {
         eprintln!("below the bar");
         std::process::exit(1);
     }
