@@ -95,26 +95,20 @@ impl Clock {
         date_in_amsterdam(self.now())
     }
 
-    /// A business date a caller may leave out: today when absent; refused under `field` when
-    /// later than today (no run, balance or deadline is computed for a day that has not come).
+    /// A business date as the caller states it — the day a run is for, or the date of a fact
+    /// that has happened (a payment's value date, the day a letter came in) — today when left
+    /// out; refused under `field` when later than today (no run, balance or deadline is
+    /// computed for a day that has not come).
     pub fn up_to_today(&self, field: &str, date: Option<NaiveDate>) -> Result<NaiveDate, Violations> {
         let today = self.today();
         match date {
             None => Ok(today),
-            Some(date) if date > today => Err(Self::future(field, date, today)),
+            Some(date) if date > today => Err(Violations::single(
+                field,
+                format!("must not be later than today ({today}); {date} has not come yet"),
+            )),
             Some(date) => Ok(date),
         }
-    }
-
-    /// The date of a fact that has happened (a payment's value date, the day a letter came in):
-    /// refused under `field` when it is later than today.
-    pub fn not_after_today(&self, field: &str, date: NaiveDate) -> Result<(), Violations> {
-        let today = self.today();
-        if date > today { Err(Self::future(field, date, today)) } else { Ok(()) }
-    }
-
-    fn future(field: &str, date: NaiveDate, today: NaiveDate) -> Violations {
-        Violations::single(field, format!("must not be later than today ({today}); {date} has not come yet"))
     }
 }
 
@@ -178,7 +172,7 @@ mod tests {
         assert_eq!(clock.up_to_today("as_of", Some(d(2027, 3, 1))), Ok(d(2027, 3, 1)));
         let refused = clock.up_to_today("as_of", Some(d(2027, 3, 2))).unwrap_err();
         assert_eq!(refused.iter().next().map(|v| v.field.as_str()), Some("as_of"));
-        assert!(clock.not_after_today("paid_on", d(2031, 1, 1)).is_err());
-        assert!(clock.not_after_today("paid_on", d(2027, 3, 1)).is_ok());
+        assert!(clock.up_to_today("paid_on", Some(d(2031, 1, 1))).is_err());
+        assert!(clock.up_to_today("paid_on", Some(d(2027, 3, 1))).is_ok());
     }
 }

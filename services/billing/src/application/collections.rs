@@ -45,12 +45,6 @@ impl<S: InvoiceStore> Collections<S> {
         Self { store, failed_debit_fee, clock }
     }
 
-    /// The day a fact happened, as the caller states it (today when left out): never later
-    /// than today.
-    fn happened(&self, field: &str, date: Option<NaiveDate>) -> Result<NaiveDate, BillingError> {
-        self.clock.up_to_today(field, date).map_err(BillingError::Invalid)
-    }
-
     /// Now, for the documents this service writes.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
@@ -58,7 +52,7 @@ impl<S: InvoiceStore> Collections<S> {
 
     /// Art. 8.5: a mandate the customer has signed (never later than today).
     pub async fn register_mandate(&self, mandate: Mandate) -> Result<Mandate, BillingError> {
-        self.happened("signed_on", Some(mandate.signed_on))?;
+        self.clock.up_to_today("signed_on", Some(mandate.signed_on))?;
         let stored = self.store.register_mandate(&mandate).await?;
         if stored.customer_id != mandate.customer_id || stored.iban != mandate.iban {
             return Err(BillingError::refused(
@@ -72,14 +66,14 @@ impl<S: InvoiceStore> Collections<S> {
 
     /// Revoked on `on` (today when left out; never later).
     pub async fn revoke_mandate(&self, mandate_id: &str, on: Option<NaiveDate>) -> Result<Mandate, BillingError> {
-        let on = self.happened("revoked_on", on)?;
+        let on = self.clock.up_to_today("revoked_on", on)?;
         self.store.revoke_mandate(mandate_id, on).await
     }
 
     /// Reminders, defaults and cures up to `as_of` (today when left out; never later; art. 8.8,
     /// 8.9).
     pub async fn run_dunning(&self, as_of: Option<NaiveDate>) -> Result<DunningCounts, BillingError> {
-        let as_of = self.happened("as_of", as_of)?;
+        let as_of = self.clock.up_to_today("as_of", as_of)?;
         self.store.run_dunning(as_of).await
     }
 
@@ -136,14 +130,14 @@ impl<S: InvoiceStore> Collections<S> {
     /// Art. 8.8: interest from the day after the due date, without notice of default, up to
     /// `as_of` (today when left out; never later). Returns the day it was computed for.
     pub async fn amount_due(&self, id: Uuid, as_of: Option<NaiveDate>) -> Result<(NaiveDate, AmountDue), BillingError> {
-        let as_of = self.happened("as_of", as_of)?;
+        let as_of = self.clock.up_to_today("as_of", as_of)?;
         Ok((as_of, due_on(&self.claim(id).await?, as_of)?))
     }
 
     /// Art. 8.8: only a claim past due is handed over; the costs follow the BIK scale on the
     /// principal still open that day (today when left out; never later).
     pub async fn hand_over(&self, id: Uuid, on: Option<NaiveDate>) -> Result<(Invoice, Money), BillingError> {
-        let on = self.happened("date", on)?;
+        let on = self.clock.up_to_today("date", on)?;
         self.store
             .hand_over(id, on, |claim| {
                 let invoice = &claim.invoice;
@@ -195,7 +189,7 @@ impl<S: InvoiceStore> Collections<S> {
         if amount.cents() <= 0 {
             return Err(BillingError::invalid("amount", "must be more than 0"));
         }
-        let paid_on = self.happened("paid_on", paid_on)?;
+        let paid_on = self.clock.up_to_today("paid_on", paid_on)?;
         let payment =
             RecordedPayment { id: Uuid::now_v7(), invoice_id, amount, paid_on, reference: reference.trim().to_owned() };
         let (recorded, invoice, due) = self

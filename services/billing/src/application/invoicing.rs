@@ -38,12 +38,6 @@ impl<S: InvoiceStore> Invoicing<S> {
         Self { store, clock }
     }
 
-    /// The day a fact happened, as the caller states it (today when left out): never later
-    /// than today.
-    fn happened(&self, field: &str, date: Option<NaiveDate>) -> Result<NaiveDate, BillingError> {
-        self.clock.up_to_today(field, date).map_err(BillingError::Invalid)
-    }
-
     /// Art. 8.7: every billing period due by `as_of` (today when left out; never later) of
     /// every running contract, batch by batch. A VAT invoice is dated the day it is issued:
     /// today.
@@ -51,7 +45,7 @@ impl<S: InvoiceStore> Invoicing<S> {
     /// A contract another run holds is skipped here and billed by that run; one left behind by
     /// a run that failed is billed by the next run (runs are idempotent).
     pub async fn run_billing(&self, as_of: Option<NaiveDate>) -> Result<u64, BillingError> {
-        let as_of = self.happened("as_of", as_of)?;
+        let as_of = self.clock.up_to_today("as_of", as_of)?;
         let today = self.clock.today();
         let mut issued = 0;
         let mut after = None;
@@ -86,7 +80,7 @@ impl<S: InvoiceStore> Invoicing<S> {
         disputed_on: Option<NaiveDate>,
         reason: String,
     ) -> Result<Invoice, BillingError> {
-        let disputed_on = self.happened("disputed_on", disputed_on)?;
+        let disputed_on = self.clock.up_to_today("disputed_on", disputed_on)?;
         let (invoice, _) =
             self.store.update(id, InvoiceChange::Disputed, |i| i.dispute(disputed_on, &reason).map(|()| None)).await?;
         Ok(invoice)
@@ -107,7 +101,7 @@ impl<S: InvoiceStore> Invoicing<S> {
         ordered_on: Option<NaiveDate>,
         request_id: Option<String>,
     ) -> Result<Invoice, BillingError> {
-        self.happened("ordered_on", ordered_on)?;
+        self.clock.up_to_today("ordered_on", ordered_on)?;
         let buyer = self
             .store
             .buyer(customer_id)
@@ -147,7 +141,7 @@ impl<S: InvoiceStore> Invoicing<S> {
         reason: String,
     ) -> Result<Vec<Invoice>, BillingError> {
         // Availability that was reduced: the days have passed. The credit notes are dated today.
-        self.happened("period_end", Some(affected.last()))?;
+        self.clock.up_to_today("period_end", Some(affected.last()))?;
         let issue_date = self.clock.today();
         if percent.hundredths() <= 0 || percent > Percent::HUNDRED {
             return Err(BillingError::invalid("percent", "must be more than 0 and at most 100"));
@@ -172,7 +166,7 @@ impl<S: InvoiceStore> Invoicing<S> {
         contract_id: ContractId,
         as_of: Option<NaiveDate>,
     ) -> Result<LiabilityCap, BillingError> {
-        let as_of = self.happened("as_of", as_of)?;
+        let as_of = self.clock.up_to_today("as_of", as_of)?;
         if !self.store.contract_exists(contract_id).await? {
             return Err(BillingError::NotFound { resource: "contract", id: contract_id.to_string() });
         }

@@ -43,7 +43,7 @@ pub use pactum_domain::StorageError;
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
     #[error("invalid request")]
-    Invalid(pactum_domain::Violations),
+    Invalid(#[from] pactum_domain::Violations),
     #[error("{resource} {id} not found")]
     NotFound { resource: &'static str, id: String },
     #[error("{message} (art. {article})")]

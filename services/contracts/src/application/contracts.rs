@@ -110,12 +110,6 @@ impl<S: ContractStore> Contracts<S> {
         Self { store, clock }
     }
 
-    /// The day a fact happened, as the caller states it (today when left out): never later
-    /// than today.
-    fn happened(&self, field: &str, date: Option<NaiveDate>) -> Result<NaiveDate, ContractError> {
-        self.clock.up_to_today(field, date).map_err(ContractError::Invalid)
-    }
-
     /// Art. 3.9.
     pub async fn start_trial(&self, trial: NewTrial, request_id: Option<RequestId>) -> Result<Contract, ContractError> {
         let start = trial.start_date;
@@ -145,7 +139,7 @@ impl<S: ContractStore> Contracts<S> {
         notice_date: Option<NaiveDate>,
         reason: String,
     ) -> Result<(Contract, NaiveDate), ContractError> {
-        let notice_date = self.happened("notice_date", notice_date)?;
+        let notice_date = self.clock.up_to_today("notice_date", notice_date)?;
         let (contract, _) = self.store.update(id, |c| c.give_notice(party, notice_date, reason)).await?;
         let end = contract.end_date.unwrap_or(notice_date);
         Ok((contract, end))
@@ -157,7 +151,7 @@ impl<S: ContractStore> Contracts<S> {
         ground: DissolutionGround,
         effective_date: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
-        let effective_date = self.happened("effective_date", effective_date)?;
+        let effective_date = self.clock.up_to_today("effective_date", effective_date)?;
         Ok(self.store.update(id, |c| c.dissolve(ground, effective_date)).await?.0)
     }
 
@@ -177,7 +171,7 @@ impl<S: ContractStore> Contracts<S> {
     }
 
     pub async fn resume(&self, id: ContractId, date: Option<NaiveDate>) -> Result<Contract, ContractError> {
-        let date = self.happened("date", date)?;
+        let date = self.clock.up_to_today("date", date)?;
         Ok(self.store.update(id, |c| c.resume(date)).await?.0)
     }
 
@@ -197,7 +191,7 @@ impl<S: ContractStore> Contracts<S> {
         id: ContractId,
         started_on: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
-        let started_on = self.happened("started_on", started_on)?;
+        let started_on = self.clock.up_to_today("started_on", started_on)?;
         Ok(self.store.update(id, |c| c.declare_force_majeure(started_on)).await?.0)
     }
 
@@ -210,14 +204,14 @@ impl<S: ContractStore> Contracts<S> {
         id: ContractId,
         date: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
-        let date = self.happened("date", date)?;
+        let date = self.clock.up_to_today("date", date)?;
         Ok(self.store.update(id, |c| c.terminate_for_force_majeure(date)).await?.0)
     }
 
     /// Art. 13.1, 13.2, 3.9, 8.9, for every contract that needs it, batch by batch, up to
     /// `as_of` (today when left out; never later).
     pub async fn run_renewals(&self, as_of: Option<NaiveDate>) -> Result<RenewalCounts, ContractError> {
-        let as_of = self.happened("as_of", as_of)?;
+        let as_of = self.clock.up_to_today("as_of", as_of)?;
         let mut total = RenewalCounts::default();
         loop {
             let batch = self.store.catch_up_batch(as_of, total.last, RENEWAL_BATCH).await?;

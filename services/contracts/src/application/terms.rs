@@ -88,7 +88,7 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
         version: &str,
         notice_date: Option<NaiveDate>,
     ) -> Result<Contract, ContractError> {
-        let notice_date = self.clock.up_to_today("notice_date", notice_date).map_err(ContractError::Invalid)?;
+        let notice_date = self.clock.up_to_today("notice_date", notice_date)?;
         let terms = self
             .terms
             .get(version)

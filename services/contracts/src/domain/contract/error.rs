@@ -5,7 +5,7 @@ use crate::domain::storage::StorageError;
 #[derive(Debug, thiserror::Error)]
 pub enum ContractError {
     #[error("invalid contract request")]
-    Invalid(Violations),
+    Invalid(#[from] Violations),
     #[error("contract {0} not found")]
     NotFound(ContractId),
     #[error("customer {0} not found")]
