@@ -72,8 +72,7 @@ pub struct ServiceHost {
     listener: TcpListener,
     pool: PgPool,
     nats: NatsClient,
-    clock: Clock,
-    /// Set when `PACTUM_TEST_CLOCK` is on.
+    /// Set when `PACTUM_TEST_CLOCK` is on: then business time comes from it.
     test_clock: Option<Arc<SharedTestClock>>,
     background: JoinSet<()>,
     shutdown: CancellationToken,
@@ -103,7 +102,6 @@ impl ServiceHost {
             schema,
             listener,
             pool,
-            clock: Clock::system(),
             test_clock: None,
             background: JoinSet::new(),
             shutdown: CancellationToken::new(),
@@ -118,7 +116,6 @@ impl ServiceHost {
                  call this service can move it. Never run production like this."
             );
             let shared = SharedTestClock::new(host.jetstream());
-            host.clock = shared.clock();
             let follower = shared.clone();
             host.spawn_background(|shutdown| follower.follow(shutdown));
             host.test_clock = Some(shared);
@@ -128,7 +125,7 @@ impl ServiceHost {
 
     /// The platform's clock: business time for every use case of the service.
     pub fn clock(&self) -> Clock {
-        self.clock.clone()
+        self.test_clock.as_ref().map_or_else(Clock::system, |shared| shared.clock())
     }
 
     pub fn port(&self) -> u16 {
@@ -166,7 +163,7 @@ impl ServiceHost {
         if interval.is_zero() {
             return;
         }
-        let clock = self.clock.clone();
+        let clock = self.clock();
         let mut moved = self.test_clock.as_ref().map(|c| c.changes());
         self.spawn_background(move |shutdown| async move {
             loop {

@@ -19,7 +19,7 @@ use futures::StreamExt as _;
 use pactum_domain::{
     Clock,
     calendar::{EARLIEST_DATE, LATEST_DATE, date_in_amsterdam},
-    clock::HeldTime,
+    clock::{HeldTime, TimeSource as _},
 };
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -50,13 +50,14 @@ pub enum SetTimeError {
 #[derive(Debug)]
 pub struct SharedTestClock {
     held: Arc<HeldTime>,
-    changes: watch::Sender<Option<DateTime<Utc>>>,
+    /// Ticks each time `held` moves (the time itself is read from `held`).
+    changes: watch::Sender<()>,
     jetstream: jetstream::Context,
 }
 
 impl SharedTestClock {
     pub fn new(jetstream: jetstream::Context) -> Arc<Self> {
-        let (changes, _) = watch::channel(None);
+        let (changes, _) = watch::channel(());
         Arc::new(Self { held: Arc::new(HeldTime::default()), changes, jetstream })
     }
 
@@ -66,14 +67,14 @@ impl SharedTestClock {
     }
 
     /// Fires each time the held time moves.
-    pub fn changes(&self) -> watch::Receiver<Option<DateTime<Utc>>> {
+    pub fn changes(&self) -> watch::Receiver<()> {
         self.changes.subscribe()
     }
 
     fn hold(&self, at: DateTime<Utc>) {
         if self.held.held().is_none_or(|held| held < at) {
             self.held.set(at);
-            self.changes.send_replace(Some(at));
+            self.changes.send_replace(());
             tracing::info!(time = %at, today = %date_in_amsterdam(at), "test clock moved");
         }
     }
@@ -158,8 +159,7 @@ impl SharedTestClock {
         let bucket = self.bucket().await?;
         let value = encode(at);
         for _ in 0..SET_ATTEMPTS {
-            let current = bucket.entry(KEY).await.map_err(|e| SetTimeError::Unavailable(e.into()))?;
-            let written = match current.filter(|e| e.operation == Operation::Put) {
+            let written = match current(&bucket).await? {
                 None => bucket
                     .create(KEY, value.clone().into())
                     .await
@@ -189,13 +189,6 @@ impl SharedTestClock {
         Err(SetTimeError::Contended)
     }
 
-    /// What the bucket holds now; `None` before the first `SetTime`.
-    pub async fn held_in_bucket(&self) -> Result<Option<DateTime<Utc>>, SetTimeError> {
-        let bucket = self.bucket().await?;
-        let entry = bucket.entry(KEY).await.map_err(|e| SetTimeError::Unavailable(e.into()))?;
-        Ok(entry.filter(|e| e.operation == Operation::Put).and_then(|e| decode(&e.value)))
-    }
-
     /// Holds `at` in the bucket unless it holds a time already (a test's starting point, which
     /// never moves a clock another service already set). Returns what the bucket holds.
     pub async fn initialize(&self, at: DateTime<Utc>) -> Result<DateTime<Utc>, SetTimeError> {
@@ -203,7 +196,7 @@ impl SharedTestClock {
         match bucket.create(KEY, encode(at).into()).await {
             Ok(_) => Ok(at),
             Err(e) if e.kind() == kv::CreateErrorKind::AlreadyExists => {
-                self.held_in_bucket().await?.ok_or(SetTimeError::Contended)
+                current(&bucket).await?.and_then(|e| decode(&e.value)).ok_or(SetTimeError::Contended)
             }
             Err(e) => Err(SetTimeError::Unavailable(e.into())),
         }
@@ -211,8 +204,14 @@ impl SharedTestClock {
 
     /// The time this service reads now.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock().now()
+        self.held.now()
     }
+}
+
+/// The key's current value, if a time was put there (the bucket keeps one value per key).
+async fn current(bucket: &kv::Store) -> Result<Option<kv::Entry>, SetTimeError> {
+    let entry = bucket.entry(KEY).await.map_err(|e| SetTimeError::Unavailable(e.into()))?;
+    Ok(entry.filter(|e| e.operation == Operation::Put))
 }
 
 fn encode(at: DateTime<Utc>) -> String {
