@@ -105,6 +105,7 @@ async fn a_year_in_quarters_on_the_shared_test_clock() {
             effective_date: date(2027, 2, 1),
             materially_worse: false,
             summary: "first version".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -115,7 +116,7 @@ async fn a_year_in_quarters_on_the_shared_test_clock() {
             name: "Acme B.V.".into(),
             kvk_number: "12345678".into(),
             primary_contact_email: "finance@acme.nl".into(),
-            request_id: "business-time-1".into(),
+            request_id: "00000000-0000-4000-8000-000000000032".into(),
             postal_address: Some(contracts::PostalAddress {
                 street: "Keizersgracht 1".into(),
                 postal_code: "1015 CJ".into(),
@@ -139,7 +140,7 @@ async fn a_year_in_quarters_on_the_shared_test_clock() {
                 unit_price: Some(Money { currency_code: "EUR".into(), units: 20, nanos: 0 }),
             }],
             terms_version: "2027-01".into(),
-            request_id: "business-time-2".into(),
+            request_id: "00000000-0000-4000-8000-000000000033".into(),
         })
         .await
         .unwrap()
@@ -171,11 +172,14 @@ async fn a_year_in_quarters_on_the_shared_test_clock() {
             amount: first.total,
             paid_on: None,
             reference: "transfer".into(),
-            request_id: "business-time-3".into(),
+            request_id: "00000000-0000-4000-8000-000000000034".into(),
         })
         .await
         .unwrap();
-    let future = billing.run_billing(billing::RunBillingRequest { as_of: date(2031, 1, 1) }).await.unwrap_err();
+    let future = billing
+        .run_billing(billing::RunBillingRequest { as_of: date(2031, 1, 1), request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap_err();
     assert_eq!(future.code(), tonic::Code::InvalidArgument, "no business date from the future");
 
     // Q2, Q3, Q4: one invoice each, dated the day the clock reached. Q2 is left unpaid.

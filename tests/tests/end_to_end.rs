@@ -36,7 +36,7 @@ async fn a_customer_created_on_contracts_reaches_notification() {
             name: "Acme B.V.".into(),
             kvk_number: "12345678".into(),
             primary_contact_email: "finance@acme.nl".into(),
-            request_id: "e2e-1".into(),
+            request_id: "00000000-0000-4000-8000-000000000031".into(),
             postal_address: None,
         })
         .await

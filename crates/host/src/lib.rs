@@ -7,6 +7,7 @@ use std::{future::Future, marker::PhantomData, sync::Arc, time::Duration};
 use anyhow::Context as _;
 use pactum_bus::{NatsClient, Relay};
 use pactum_domain::Clock;
+use pactum_idempotency::{RequestIds, RequestLog};
 use pactum_platform::{config::ServiceConfig, database, grpc::GrpcServer, service::Configured};
 use pactum_testclock::{SharedTestClock, TestClockGrpc};
 use sqlx::{PgPool, migrate::Migrator};
@@ -42,7 +43,7 @@ pub struct Application<S: Service> {
 
 impl<S: Service> Application<S> {
     pub async fn build(config: S::Config) -> anyhow::Result<Self> {
-        let host = ServiceHost::start(S::SCHEMA, config.service().clone(), S::migrator()).await?;
+        let host = ServiceHost::start(S::SCHEMA, config.service().clone(), migrations(S::migrator())).await?;
         Ok(Self { host, config, service: PhantomData })
     }
 
@@ -59,6 +60,15 @@ impl<S: Service> Application<S> {
         let wiring = S::wire(&mut self.host, &self.config);
         self.host.serve(wiring.routes, wiring.service_names, shutdown).await
     }
+}
+
+/// The service's own migrations and those of the shared crates that keep tables in its schema
+/// (the record of request ids), as one history in `<schema>._sqlx_migrations`.
+fn migrations(own: &'static Migrator) -> Migrator {
+    let mut all: Vec<_> = own.iter().chain(pactum_idempotency::MIGRATOR.iter()).cloned().collect();
+    all.sort_by_key(|m| m.version);
+    // sqlx has no public constructor from a list of migrations; `migrate!()` fills these fields.
+    Migrator { migrations: all.into(), ..Migrator::DEFAULT }
 }
 
 /// How long a JetStream publish waits for its ack before the relay retries it.
@@ -81,11 +91,7 @@ pub struct ServiceHost {
 impl ServiceHost {
     /// Connects to the service's own `schema`, applies its migrations, configures NATS (which may
     /// still be down: events then wait in the outbox) and binds `GRPC_ADDR` (port 0 picks one).
-    pub async fn start(
-        schema: &'static str,
-        config: ServiceConfig,
-        migrator: &'static Migrator,
-    ) -> anyhow::Result<Self> {
+    pub async fn start(schema: &'static str, config: ServiceConfig, migrator: Migrator) -> anyhow::Result<Self> {
         let pool = database::connect(&config.database_url, schema, config.database_max_connections)
             .await
             .with_context(|| {
@@ -120,12 +126,18 @@ impl ServiceHost {
             host.spawn_background(|shutdown| follower.follow(shutdown));
             host.test_clock = Some(shared);
         }
+        host.spawn_request_id_retention();
         Ok(host)
     }
 
     /// The platform's clock: business time for every use case of the service.
     pub fn clock(&self) -> Clock {
         self.test_clock.as_ref().map_or_else(Clock::system, |shared| shared.clock())
+    }
+
+    /// The service's request ids (AIP-155), stamped by its clock and recorded in its schema.
+    pub fn request_ids(&self) -> RequestIds {
+        RequestIds::new(self.clock(), RequestLog::new(self.pool.clone()))
     }
 
     pub fn port(&self) -> u16 {
@@ -188,6 +200,21 @@ impl ServiceHost {
                     () = clock_moved => {}
                     () = shutdown.cancelled() => return,
                 }
+            }
+        });
+    }
+
+    /// Deletes, once a day and whenever the test clock moves, the records of request ids older
+    /// than `REQUEST_ID_RETENTION_DAYS` by the platform's clock.
+    fn spawn_request_id_retention(&mut self) {
+        let log = RequestLog::new(self.pool.clone());
+        let clock = self.clock();
+        let keep = chrono::Duration::days(i64::from(self.config.request_id_retention_days));
+        self.spawn_daily("request id retention", Duration::from_secs(24 * 60 * 60), move |_| {
+            let (log, cutoff) = (log.clone(), clock.now() - keep);
+            async move {
+                let deleted = log.forget_before(cutoff).await.map_err(|e| format!("{:#}", anyhow::Error::new(e)))?;
+                Ok(format!("{deleted} request ids recorded before {cutoff} deleted"))
             }
         });
     }

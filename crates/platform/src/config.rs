@@ -60,7 +60,13 @@ pub struct ServiceConfig {
     /// `PACTUM_TEST_CLOCK` [0]: 1 makes business time come from the shared test clock (NATS
     /// bucket `PACTUM_TEST_CLOCK`) and serves `pactum.testing.v1.TestClock`. Tests and demos only.
     pub test_clock: bool,
+    /// `REQUEST_ID_RETENTION_DAYS` [30, at least 30]: how long a write's `request_id` and its
+    /// answer are kept, so that a retry within that time gets the first answer (AIP-155).
+    pub request_id_retention_days: u32,
 }
+
+/// Callers may retry a write for this long at least; a shorter retention is refused.
+pub const MIN_REQUEST_ID_RETENTION_DAYS: u32 = 30;
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres:///pactum";
 pub const DEFAULT_NATS_URL: &str = "nats://127.0.0.1:4222";
@@ -83,7 +89,15 @@ impl ServiceConfig {
         if database_max_connections == 0 {
             return Err(ConfigError { name: "DATABASE_MAX_CONNECTIONS", problem: "must be at least 1".into() });
         }
+        let request_id_retention_days = var_or("REQUEST_ID_RETENTION_DAYS", "30")?;
+        if !(MIN_REQUEST_ID_RETENTION_DAYS..=3650).contains(&request_id_retention_days) {
+            return Err(ConfigError {
+                name: "REQUEST_ID_RETENTION_DAYS",
+                problem: format!("must be from {MIN_REQUEST_ID_RETENTION_DAYS} to 3650 days"),
+            });
+        }
         Ok(Self {
+            request_id_retention_days,
             database_url,
             database_max_connections,
             nats_url,

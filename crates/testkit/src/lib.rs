@@ -210,3 +210,8 @@ mod tests {
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }
+
+/// A fresh `request_id` (AIP-155): the project's own callers send one with every write.
+pub fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

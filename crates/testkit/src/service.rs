@@ -39,6 +39,7 @@ pub async fn spawn<S: Service>(nats: TestNats, config: impl FnOnce(ServiceConfig
         outbox_poll_interval: Duration::from_millis(100),
         // Business time comes from the test's own clock (its NATS has its own bucket).
         test_clock: true,
+        request_id_retention_days: pactum_platform::config::MIN_REQUEST_ID_RETENTION_DAYS,
     };
     let app = Application::<S>::build(config(common)).await.expect("the service builds");
     let port = app.port();

@@ -64,6 +64,7 @@ impl pactum_host::Service for Billing {
                 collections,
                 config.issuer.clone(),
                 config.creditor_id.clone(),
+                host.request_ids(),
             ))),
             service_names: vec![SERVICE_NAME],
         }

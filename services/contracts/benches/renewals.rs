@@ -44,6 +44,7 @@ async fn main() {
             shutdown_grace: Duration::from_secs(1),
             outbox_poll_interval: Duration::from_secs(3600),
             test_clock: false,
+            request_id_retention_days: pactum_platform::config::MIN_REQUEST_ID_RETENTION_DAYS,
         },
         renewals_interval: Duration::ZERO,
     };

@@ -65,7 +65,10 @@ impl pactum_host::Service for ContractsService {
         });
         Wiring {
             routes: tonic::service::Routes::new(ContractServiceServer::new(ContractGrpc::new(
-                customers, contracts, terms,
+                customers,
+                contracts,
+                terms,
+                host.request_ids(),
             ))),
             service_names: vec![SERVICE_NAME],
         }

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use pactum_bus::Outbox;
 use pactum_domain::{ContractId, CustomerId, Money, PostalAddress, calendar::CivilPeriod};
+use pactum_idempotency::{ClaimError, Once, Outcome as Answer, finish};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -34,6 +35,15 @@ pub struct PgInvoices {
 impl PgInvoices {
     pub fn new(pool: PgPool, outbox: Outbox) -> Self {
         Self { pool, outbox }
+    }
+}
+
+impl From<ClaimError> for BillingError {
+    fn from(error: ClaimError) -> Self {
+        match error {
+            ClaimError::Reused(reused) => Self::Reused(reused),
+            ClaimError::Storage(error) => failed(error),
+        }
     }
 }
 
@@ -228,11 +238,7 @@ async fn take_numbers(tx: &mut PgConnection, year: i32, count: i64) -> Result<i6
 }
 
 /// Stores `invoices` and their lines: two statements, whatever their number.
-async fn insert_invoices(
-    tx: &mut PgConnection,
-    invoices: &[Invoice],
-    request_id: Option<&str>,
-) -> Result<(), sqlx::Error> {
+async fn insert_invoices(tx: &mut PgConnection, invoices: &[Invoice]) -> Result<(), sqlx::Error> {
     let ids: Vec<Uuid> = invoices.iter().map(|i| i.id).collect();
     let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
     let kinds: Vec<&str> = invoices.iter().map(|i| i.kind.as_str()).collect();
@@ -254,7 +260,6 @@ async fn insert_invoices(
     let names: Vec<&str> = invoices.iter().map(|i| i.buyer.name.as_str()).collect();
     let kvks: Vec<&str> = invoices.iter().map(|i| i.buyer.kvk_number.as_str()).collect();
     let articles: Vec<&str> = invoices.iter().map(|i| i.article).collect();
-    let request_ids: Vec<Option<&str>> = invoices.iter().map(|_| request_id).collect();
     let addresses: Vec<Option<&PostalAddress>> = invoices.iter().map(|i| i.buyer.address.as_ref()).collect();
     let streets: Vec<Option<&str>> = addresses.iter().map(|a| a.map(PostalAddress::street)).collect();
     let postal_codes: Vec<Option<&str>> = addresses.iter().map(|a| a.map(PostalAddress::postal_code)).collect();
@@ -264,12 +269,12 @@ async fn insert_invoices(
         r#"INSERT INTO billing.invoices (
                invoice_id, invoice_number, kind, customer_id, contract_id, issue_date, due_date, dispute_deadline,
                period_start, period_end, subtotal_cents, vat_rate_percent, vat_cents, total_cents, status, payment_method,
-               amount_paid_cents, credited_invoice_id, customer_name, customer_kvk_number, article, request_id,
+               amount_paid_cents, credited_invoice_id, customer_name, customer_kvk_number, article,
                customer_street, customer_postal_code, customer_city, customer_country_code)
            SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::date[], $7::date[], $8::date[],
                                 $9::date[], $10::date[], $11::bigint[], $12::int[], $13::bigint[], $14::bigint[], $15::text[],
-                                $16::text[], $17::bigint[], $18::uuid[], $19::text[], $20::text[], $21::text[], $22::text[],
-                                $23::text[], $24::text[], $25::text[], $26::text[])"#,
+                                $16::text[], $17::bigint[], $18::uuid[], $19::text[], $20::text[], $21::text[],
+                                $22::text[], $23::text[], $24::text[], $25::text[])"#,
         &ids,
         &numbers as &[&str],
         &kinds as &[&str],
@@ -291,7 +296,6 @@ async fn insert_invoices(
         &names as &[&str],
         &kvks as &[&str],
         &articles as &[&str],
-        &request_ids as &[Option<&str>],
         &streets as &[Option<&str>],
         &postal_codes as &[Option<&str>],
         &cities as &[Option<&str>],
@@ -327,12 +331,7 @@ async fn insert_invoices(
 
 impl PgInvoices {
     /// Numbers, stores and announces `drafts` in the transaction `tx` belongs to.
-    async fn issue_all(
-        &self,
-        tx: &mut PgConnection,
-        drafts: Vec<Draft>,
-        request_id: Option<&str>,
-    ) -> Result<Vec<Invoice>, BillingError> {
+    async fn issue_all(&self, tx: &mut PgConnection, drafts: Vec<Draft>) -> Result<Vec<Invoice>, BillingError> {
         let mut years: Vec<i32> = drafts.iter().map(Draft::year).collect();
         years.sort_unstable();
         years.dedup();
@@ -352,7 +351,7 @@ impl PgInvoices {
         if issued.is_empty() {
             return Ok(issued);
         }
-        insert_invoices(tx, &issued, request_id).await.map_err(failed)?;
+        insert_invoices(tx, &issued).await.map_err(failed)?;
         let outbox: Vec<_> = issued.iter().map(events::issued).collect();
         self.outbox.enqueue_many(tx, &outbox).await.map_err(failed)?;
         Ok(issued)
@@ -448,7 +447,6 @@ impl PgInvoices {
         tx: &mut PgConnection,
         invoice: Invoice,
         payment: &RecordedPayment,
-        request_id: Option<&str>,
         due: &F,
     ) -> Result<(Invoice, AmountDue), BillingError>
     where
@@ -464,13 +462,12 @@ impl PgInvoices {
         }
         let before = due(&Self::claim_in(tx, invoice.clone()).await?)?;
         sqlx::query!(
-            "INSERT INTO billing.payments (payment_id, invoice_id, amount_cents, paid_on, reference, request_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO billing.payments (payment_id, invoice_id, amount_cents, paid_on, reference) VALUES ($1, $2, $3, $4, $5)",
             payment.id,
             id,
             payment.amount.cents(),
             payment.paid_on,
             payment.reference,
-            request_id,
         )
         .execute(&mut *tx)
         .await
@@ -556,17 +553,23 @@ impl PgInvoices {
 
 impl InvoiceStore for PgInvoices {
     #[tracing::instrument(skip_all, fields(valid_from = %rate.valid_from))]
-    async fn set_statutory_rate(&self, rate: StatutoryRate) -> Result<(), BillingError> {
+    async fn set_statutory_rate(
+        &self,
+        rate: StatutoryRate,
+        once: Option<Once<StatutoryRate>>,
+    ) -> Result<Answer<StatutoryRate>, BillingError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         sqlx::query!(
             "INSERT INTO billing.statutory_rates (valid_from, basis_points) VALUES ($1, $2)
              ON CONFLICT (valid_from) DO UPDATE SET basis_points = EXCLUDED.basis_points",
             rate.valid_from,
             i32::try_from(rate.percent.hundredths()).unwrap_or(i32::MAX),
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(failed)?;
-        Ok(())
+        finish(tx, once, rate).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %invoice_id))]
@@ -580,11 +583,18 @@ impl InvoiceStore for PgInvoices {
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %invoice_id))]
-    async fn hand_over<F>(&self, invoice_id: Uuid, on: NaiveDate, f: F) -> Result<(Invoice, Money), BillingError>
+    async fn hand_over<F>(
+        &self,
+        invoice_id: Uuid,
+        on: NaiveDate,
+        f: F,
+        once: Option<Once<(Invoice, Money)>>,
+    ) -> Result<Answer<(Invoice, Money)>, BillingError>
     where
         F: FnOnce(&Claim) -> Result<Money, BillingError> + Send,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let invoice = Self::lock_invoice(&mut tx, invoice_id)
             .await?
             .ok_or_else(|| BillingError::NotFound { resource: "invoice", id: invoice_id.to_string() })?;
@@ -600,46 +610,27 @@ impl InvoiceStore for PgInvoices {
         .await
         .map_err(failed)?;
         self.outbox.enqueue(&mut tx, &events::handed_over(&claim.invoice, costs)).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok((claim.invoice, costs))
+        finish(tx, once, (claim.invoice, costs)).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %payment.invoice_id))]
     async fn record_payment<F>(
         &self,
         payment: RecordedPayment,
-        request_id: Option<String>,
         f: F,
-    ) -> Result<(RecordedPayment, Invoice, AmountDue), BillingError>
+        once: Option<Once<(RecordedPayment, Invoice, AmountDue)>>,
+    ) -> Result<Answer<(RecordedPayment, Invoice, AmountDue)>, BillingError>
     where
         F: Fn(&Claim) -> Result<AmountDue, BillingError> + Send + Sync,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let id = payment.invoice_id;
         let invoice = Self::lock_invoice(&mut tx, id)
             .await?
             .ok_or_else(|| BillingError::NotFound { resource: "invoice", id: id.to_string() })?;
-        if let Some(request_id) = &request_id {
-            let earlier = sqlx::query!("SELECT payment_id, invoice_id, amount_cents, paid_on, reference FROM billing.payments WHERE request_id = $1", request_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(failed)?;
-            if let Some(e) = earlier {
-                let recorded = RecordedPayment {
-                    id: e.payment_id,
-                    invoice_id: e.invoice_id,
-                    amount: Money::from_cents(e.amount_cents),
-                    paid_on: e.paid_on,
-                    reference: e.reference,
-                };
-                let claim = Self::claim_in(&mut tx, invoice).await?;
-                let due = f(&claim)?;
-                return Ok((recorded, claim.invoice, due));
-            }
-        }
-        let (invoice, due) = self.apply_payment(&mut tx, invoice, &payment, request_id.as_deref(), &f).await?;
-        tx.commit().await.map_err(failed)?;
-        Ok((payment, invoice, due))
+        let (invoice, due) = self.apply_payment(&mut tx, invoice, &payment, &f).await?;
+        finish(tx, once, (payment, invoice, due)).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(%as_of, %issued_on, limit))]
@@ -713,7 +704,7 @@ impl InvoiceStore for PgInvoices {
             indexes.push(i32::try_from(next_index).unwrap_or(i32::MAX));
             starts.push(next_start);
         }
-        let issued = self.issue_all(&mut tx, drafts, None).await?.len() as u64;
+        let issued = self.issue_all(&mut tx, drafts).await?.len() as u64;
         sqlx::query!(
             r#"UPDATE billing.contracts AS c SET next_period_index = u.idx, next_period_start = u.start
                FROM UNNEST($1::uuid[], $2::int[], $3::date[]) AS u(contract_id, idx, start)
@@ -730,34 +721,27 @@ impl InvoiceStore for PgInvoices {
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %draft.buyer.customer_id))]
-    async fn issue(&self, draft: Draft, request_id: Option<String>) -> Result<Invoice, BillingError> {
+    async fn issue(&self, draft: Draft, once: Option<Once<Invoice>>) -> Result<Answer<Invoice>, BillingError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
-        if let Some(request_id) = &request_id {
-            // Serializes retries of one request: the second waits, then finds the first.
-            sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", request_id)
-                .execute(&mut *tx)
-                .await
-                .map_err(failed)?;
-            let existing =
-                sqlx::query_scalar!("SELECT invoice_id FROM billing.invoices WHERE request_id = $1", request_id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(failed)?;
-            if let Some(id) = existing {
-                return Self::lock_invoice(&mut tx, id).await?.ok_or_else(|| corrupt(format!("invoice {id} vanished")));
-            }
-        }
-        let mut issued = self.issue_all(&mut tx, vec![draft], request_id.as_deref()).await?;
-        tx.commit().await.map_err(failed)?;
-        issued.pop().ok_or_else(|| corrupt("nothing issued".to_owned()))
+        pactum_idempotency::replay_if_answered!(tx, once);
+        let issued =
+            self.issue_all(&mut tx, vec![draft]).await?.pop().ok_or_else(|| corrupt("nothing issued".to_owned()))?;
+        finish(tx, once, issued).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %id))]
-    async fn update<F>(&self, id: Uuid, change: InvoiceChange, f: F) -> Result<(Invoice, Option<Invoice>), BillingError>
+    async fn update<F>(
+        &self,
+        id: Uuid,
+        change: InvoiceChange,
+        f: F,
+        once: Option<Once<(Invoice, Option<Invoice>)>>,
+    ) -> Result<Answer<(Invoice, Option<Invoice>)>, BillingError>
     where
         F: FnOnce(&mut Invoice) -> Result<Option<Draft>, BillingError> + Send,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let mut invoice = Self::lock_invoice(&mut tx, id)
             .await?
             .ok_or_else(|| BillingError::NotFound { resource: "invoice", id: id.to_string() })?;
@@ -774,19 +758,24 @@ impl InvoiceStore for PgInvoices {
         .map_err(failed)?;
         self.outbox.enqueue(&mut tx, &events::changed(&invoice, change)).await.map_err(failed)?;
         let credit_note = match credit {
-            Some(draft) => self.issue_all(&mut tx, vec![draft], None).await?.pop(),
+            Some(draft) => self.issue_all(&mut tx, vec![draft]).await?.pop(),
             None => None,
         };
-        tx.commit().await.map_err(failed)?;
-        Ok((invoice, credit_note))
+        finish(tx, once, (invoice, credit_note)).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %contract_id))]
-    async fn credit<F>(&self, contract_id: ContractId, mut f: F) -> Result<Vec<Invoice>, BillingError>
+    async fn credit<F>(
+        &self,
+        contract_id: ContractId,
+        mut f: F,
+        once: Option<Once<Vec<Invoice>>>,
+    ) -> Result<Answer<Vec<Invoice>>, BillingError>
     where
         F: FnMut(&Invoice, Money) -> Result<Option<Draft>, BillingError> + Send,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let ids = sqlx::query_scalar!(
             "SELECT invoice_id FROM billing.invoices WHERE contract_id = $1 AND kind = 'invoice' AND status <> 'credited' ORDER BY invoice_id FOR UPDATE",
             contract_id.as_uuid()
@@ -808,62 +797,55 @@ impl InvoiceStore for PgInvoices {
                 drafts.push(draft);
             }
         }
-        let issued = self.issue_all(&mut tx, drafts, None).await?;
-        tx.commit().await.map_err(failed)?;
-        Ok(issued)
+        let issued = self.issue_all(&mut tx, drafts).await?;
+        finish(tx, once, issued).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all)]
-    async fn announce_price_change<F>(&self, request_id: Option<String>, f: F) -> Result<PriceChange, BillingError>
+    async fn announce_price_change<F>(
+        &self,
+        f: F,
+        once: Option<Once<PriceChange>>,
+    ) -> Result<Answer<PriceChange>, BillingError>
     where
         F: FnOnce(&[PriceChange]) -> Result<PriceChange, BillingError> + Send,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         // One announcement at a time, so two cannot both pass the yearly limit.
         sqlx::query!("LOCK TABLE billing.price_changes IN SHARE ROW EXCLUSIVE MODE")
             .execute(&mut *tx)
             .await
             .map_err(failed)?;
         let existing = Self::price_changes(&mut tx).await?;
-        if let Some(request_id) = &request_id {
-            let earlier = sqlx::query_scalar!(
-                "SELECT price_change_id FROM billing.price_changes WHERE request_id = $1",
-                request_id
-            )
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(failed)?;
-            if let Some(id) = earlier {
-                return existing
-                    .into_iter()
-                    .find(|c| c.id == id)
-                    .ok_or_else(|| corrupt(format!("price change {id} vanished")));
-            }
-        }
         let change = f(&existing)?;
         sqlx::query!(
-            "INSERT INTO billing.price_changes (price_change_id, kind, announced_on, effective_date, basis_points, reason, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO billing.price_changes (price_change_id, kind, announced_on, effective_date, basis_points, reason) VALUES ($1, $2, $3, $4, $5, $6)",
             change.id,
             change.kind.as_str(),
             change.announced_on,
             change.effective_date,
             i32::try_from(change.percent.hundredths()).unwrap_or(i32::MAX),
             change.reason,
-            request_id,
         )
         .execute(&mut *tx)
         .await
         .map_err(failed)?;
         self.outbox.enqueue(&mut tx, &events::price_change_announced(&change)).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(change)
+        finish(tx, once, change).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(mandate.id = %mandate.id))]
-    async fn register_mandate(&self, mandate: &Mandate) -> Result<Mandate, BillingError> {
+    async fn register_mandate(
+        &self,
+        mandate: Mandate,
+        once: Option<Once<Mandate>>,
+    ) -> Result<Answer<Mandate>, BillingError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         if let Some(existing) = lock_mandate(&mut tx, &mandate.id).await? {
-            return Ok(existing);
+            existing.registered_again(&mandate)?;
+            return finish(tx, once, existing).await.map_err(failed);
         }
         let known = sqlx::query_scalar!(
             r#"SELECT EXISTS (SELECT 1 FROM billing.customers WHERE customer_id = $1) AS "exists!""#,
@@ -901,13 +883,18 @@ impl InvoiceStore for PgInvoices {
             }
             other => other.map_err(failed)?,
         };
-        tx.commit().await.map_err(failed)?;
-        Ok(mandate.clone())
+        finish(tx, once, mandate).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(mandate.id = %mandate_id))]
-    async fn revoke_mandate(&self, mandate_id: &str, on: NaiveDate) -> Result<Mandate, BillingError> {
+    async fn revoke_mandate(
+        &self,
+        mandate_id: &str,
+        on: NaiveDate,
+        once: Option<Once<Mandate>>,
+    ) -> Result<Answer<Mandate>, BillingError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let mut mandate = lock_mandate(&mut tx, mandate_id)
             .await?
             .ok_or_else(|| BillingError::NotFound { resource: "mandate", id: mandate_id.to_owned() })?;
@@ -927,8 +914,7 @@ impl InvoiceStore for PgInvoices {
         .execute(&mut *tx)
         .await
         .map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(mandate)
+        finish(tx, once, mandate).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(%collection_date))]
@@ -936,11 +922,13 @@ impl InvoiceStore for PgInvoices {
         &self,
         collection_date: NaiveDate,
         render: R,
-    ) -> Result<ExportedBatch, BillingError>
+        once: Option<Once<ExportedBatch>>,
+    ) -> Result<Answer<ExportedBatch>, BillingError>
     where
         R: FnOnce(&str, &[Collection]) -> String + Send,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         // One export at a time: the same invoice never lands in two batches being made.
         sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended('billing.direct_debit_export', 0))")
             .execute(&mut *tx)
@@ -1061,16 +1049,22 @@ impl InvoiceStore for PgInvoices {
             outbox.push(events::batch_exported(&batch, collection_date));
         }
         self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(batch)
+        finish(tx, once, batch).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(report.id = %report.message_id))]
-    async fn import_report<F>(&self, report: BankReport, fee: Money, due: F) -> Result<ImportSummary, BillingError>
+    async fn import_report<F>(
+        &self,
+        report: BankReport,
+        fee: Money,
+        due: F,
+        once: Option<Once<ImportSummary>>,
+    ) -> Result<Answer<ImportSummary>, BillingError>
     where
         F: Fn(&Claim, NaiveDate) -> Result<AmountDue, BillingError> + Send + Sync,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let first_time = sqlx::query!(
             "INSERT INTO billing.bank_reports (message_id, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             report.message_id,
@@ -1082,7 +1076,9 @@ impl InvoiceStore for PgInvoices {
         .rows_affected()
             == 1;
         if !first_time {
-            return Ok(ImportSummary { duplicate: true, ..ImportSummary::default() });
+            return finish(tx, once, ImportSummary { duplicate: true, ..ImportSummary::default() })
+                .await
+                .map_err(failed);
         }
         let mut summary = ImportSummary::default();
         let mut outbox = Vec::new();
@@ -1151,7 +1147,7 @@ impl InvoiceStore for PgInvoices {
                     reference: format!("SEPA {end_to_end_id}"),
                 };
                 outbox.push(events::direct_debit(&invoice, &debit.mandate_id, &debit.sequence_type, amount, None));
-                self.apply_payment(&mut tx, invoice, &payment, None, &|claim: &Claim| due(claim, booked_on)).await?;
+                self.apply_payment(&mut tx, invoice, &payment, &|claim: &Claim| due(claim, booked_on)).await?;
                 summary.collected += 1;
             } else {
                 let reason = match &outcome {
@@ -1200,8 +1196,7 @@ impl InvoiceStore for PgInvoices {
             }
         }
         self.outbox.enqueue_many(&mut tx, &outbox).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(summary)
+        finish(tx, once, summary).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(%as_of))]

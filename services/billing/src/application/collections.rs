@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use pactum_domain::{Clock, Money};
+use pactum_idempotency::{Once, Outcome};
 use uuid::Uuid;
 
 use super::{Claim, DunningCounts, ExportedBatch, ImportSummary, InvoiceStore, RecordedPayment};
@@ -51,23 +52,24 @@ impl<S: InvoiceStore> Collections<S> {
     }
 
     /// Art. 8.5: a mandate the customer has signed (never later than today).
-    pub async fn register_mandate(&self, mandate: Mandate) -> Result<Mandate, BillingError> {
+    pub async fn register_mandate(
+        &self,
+        mandate: Mandate,
+        once: Option<Once<Mandate>>,
+    ) -> Result<Outcome<Mandate>, BillingError> {
         self.clock.up_to_today("signed_on", Some(mandate.signed_on))?;
-        let stored = self.store.register_mandate(&mandate).await?;
-        if stored.customer_id != mandate.customer_id || stored.iban != mandate.iban {
-            return Err(BillingError::refused(
-                article::DIRECT_DEBIT,
-                "MANDATE_ID_TAKEN",
-                format!("mandate {} belongs to another customer or account", mandate.id),
-            ));
-        }
-        Ok(stored)
+        self.store.register_mandate(mandate, once).await
     }
 
     /// Revoked on `on` (today when left out; never later).
-    pub async fn revoke_mandate(&self, mandate_id: &str, on: Option<NaiveDate>) -> Result<Mandate, BillingError> {
+    pub async fn revoke_mandate(
+        &self,
+        mandate_id: &str,
+        on: Option<NaiveDate>,
+        once: Option<Once<Mandate>>,
+    ) -> Result<Outcome<Mandate>, BillingError> {
         let on = self.clock.up_to_today("revoked_on", on)?;
-        self.store.revoke_mandate(mandate_id, on).await
+        self.store.revoke_mandate(mandate_id, on, once).await
     }
 
     /// Reminders, defaults and cures up to `as_of` (today when left out; never later; art. 8.8,
@@ -83,7 +85,8 @@ impl<S: InvoiceStore> Collections<S> {
         &self,
         collection_date: NaiveDate,
         render: R,
-    ) -> Result<ExportedBatch, BillingError>
+        once: Option<Once<ExportedBatch>>,
+    ) -> Result<Outcome<ExportedBatch>, BillingError>
     where
         R: FnOnce(&str, &[Collection]) -> String + Send,
     {
@@ -94,13 +97,17 @@ impl<S: InvoiceStore> Collections<S> {
                 format!("must not be before today ({today}): a bank collects on a day to come"),
             ));
         }
-        self.store.export_direct_debits(collection_date, render).await
+        self.store.export_direct_debits(collection_date, render, once).await
     }
 
     /// Art. 8.5: accepted collections pay their invoices; returns and rejects fail them, charge
     /// the failed-debit fee and leave the due date as it was. A report counts once.
-    pub async fn import_bank_report(&self, report: BankReport) -> Result<ImportSummary, BillingError> {
-        self.store.import_report(report, self.failed_debit_fee, due_on).await
+    pub async fn import_bank_report(
+        &self,
+        report: BankReport,
+        once: Option<Once<ImportSummary>>,
+    ) -> Result<Outcome<ImportSummary>, BillingError> {
+        self.store.import_report(report, self.failed_debit_fee, due_on, once).await
     }
 
     async fn claim(&self, id: Uuid) -> Result<Claim, BillingError> {
@@ -111,7 +118,8 @@ impl<S: InvoiceStore> Collections<S> {
         &self,
         valid_from: NaiveDate,
         percent: Percent,
-    ) -> Result<StatutoryRate, BillingError> {
+        once: Option<Once<StatutoryRate>>,
+    ) -> Result<Outcome<StatutoryRate>, BillingError> {
         if percent.hundredths() < 0 || percent > Percent::HUNDRED {
             return Err(BillingError::invalid("percent", "must be between 0 and 100"));
         }
@@ -122,9 +130,7 @@ impl<S: InvoiceStore> Collections<S> {
                 "must be 1 January or 1 July: the statutory rate is set per half year",
             ));
         }
-        let rate = StatutoryRate { valid_from, percent };
-        self.store.set_statutory_rate(rate).await?;
-        Ok(rate)
+        self.store.set_statutory_rate(StatutoryRate { valid_from, percent }, once).await
     }
 
     /// Art. 8.8: interest from the day after the due date, without notice of default, up to
@@ -136,46 +142,50 @@ impl<S: InvoiceStore> Collections<S> {
 
     /// Art. 8.8: only a claim past due is handed over; the costs follow the BIK scale on the
     /// principal still open that day (today when left out; never later).
-    pub async fn hand_over(&self, id: Uuid, on: Option<NaiveDate>) -> Result<(Invoice, Money), BillingError> {
+    pub async fn hand_over(
+        &self,
+        id: Uuid,
+        on: Option<NaiveDate>,
+        once: Option<Once<(Invoice, Money)>>,
+    ) -> Result<Outcome<(Invoice, Money)>, BillingError> {
         let on = self.clock.up_to_today("date", on)?;
-        self.store
-            .hand_over(id, on, |claim| {
-                let invoice = &claim.invoice;
-                if let Some(earlier) = claim.handed_over_on {
-                    return Err(BillingError::refused(
-                        article::LATE_PAYMENT,
-                        "ALREADY_HANDED_OVER",
-                        format!("the claim was handed over on {earlier}"),
-                    ));
-                }
-                if matches!(invoice.status, Status::Paid | Status::Credited) || invoice.kind != Kind::Invoice {
-                    return Err(BillingError::refused(
-                        article::LATE_PAYMENT,
-                        "NOTHING_TO_COLLECT",
-                        format!("the invoice is {}", invoice.status),
-                    ));
-                }
-                if on <= invoice.due_date {
-                    return Err(BillingError::refused(
-                        article::LATE_PAYMENT,
-                        "NOT_PAST_DUE",
-                        format!("the invoice is due on {}; it can be handed over from the day after", invoice.due_date),
-                    ));
-                }
-                let open = due_on(claim, on)?.principal;
-                if open.cents() == 0 {
-                    return Err(BillingError::refused(
-                        article::LATE_PAYMENT,
-                        "NOTHING_TO_COLLECT",
-                        "the principal is paid",
-                    ));
-                }
-                Ok(collection_costs(open))
-            })
-            .await
+        let collect = |claim: &Claim| {
+            let invoice = &claim.invoice;
+            if let Some(earlier) = claim.handed_over_on {
+                return Err(BillingError::refused(
+                    article::LATE_PAYMENT,
+                    "ALREADY_HANDED_OVER",
+                    format!("the claim was handed over on {earlier}"),
+                ));
+            }
+            if matches!(invoice.status, Status::Paid | Status::Credited) || invoice.kind != Kind::Invoice {
+                return Err(BillingError::refused(
+                    article::LATE_PAYMENT,
+                    "NOTHING_TO_COLLECT",
+                    format!("the invoice is {}", invoice.status),
+                ));
+            }
+            if on <= invoice.due_date {
+                return Err(BillingError::refused(
+                    article::LATE_PAYMENT,
+                    "NOT_PAST_DUE",
+                    format!("the invoice is due on {}; it can be handed over from the day after", invoice.due_date),
+                ));
+            }
+            let open = due_on(claim, on)?.principal;
+            if open.cents() == 0 {
+                return Err(BillingError::refused(
+                    article::LATE_PAYMENT,
+                    "NOTHING_TO_COLLECT",
+                    "the principal is paid",
+                ));
+            }
+            Ok(collection_costs(open))
+        };
+        self.store.hand_over(id, on, collect, once).await
     }
 
-    /// A payment (art. 6:44 BW order), once per request id. Paid in full, the invoice is PAID;
+    /// A payment (art. 6:44 BW order). Paid in full, the invoice is PAID;
     /// paid beyond, the rest is the customer's credit. Its value date `paid_on` (today when
     /// left out) is never later than today, nor before the invoice was issued.
     pub async fn record_payment(
@@ -184,29 +194,23 @@ impl<S: InvoiceStore> Collections<S> {
         amount: Money,
         paid_on: Option<NaiveDate>,
         reference: String,
-        request_id: Option<String>,
-    ) -> Result<(RecordedPayment, Invoice, AmountDue), BillingError> {
+        once: Option<Once<(RecordedPayment, Invoice, AmountDue)>>,
+    ) -> Result<Outcome<(RecordedPayment, Invoice, AmountDue)>, BillingError> {
         if amount.cents() <= 0 {
             return Err(BillingError::invalid("amount", "must be more than 0"));
         }
         let paid_on = self.clock.up_to_today("paid_on", paid_on)?;
         let payment =
             RecordedPayment { id: Uuid::now_v7(), invoice_id, amount, paid_on, reference: reference.trim().to_owned() };
-        let (recorded, invoice, due) = self
-            .store
-            .record_payment(payment, request_id, |claim| {
-                if paid_on < claim.invoice.issue_date {
-                    return Err(BillingError::invalid(
-                        "paid_on",
-                        format!("must not be before the invoice date {}", claim.invoice.issue_date),
-                    ));
-                }
-                due_on(claim, paid_on)
-            })
-            .await?;
-        if recorded.invoice_id != invoice_id || recorded.amount != amount {
-            return Err(BillingError::RequestIdReused);
-        }
-        Ok((recorded, invoice, due))
+        let due = move |claim: &Claim| {
+            if paid_on < claim.invoice.issue_date {
+                return Err(BillingError::invalid(
+                    "paid_on",
+                    format!("must not be before the invoice date {}", claim.invoice.issue_date),
+                ));
+            }
+            due_on(claim, paid_on)
+        };
+        self.store.record_payment(payment, due, once).await
     }
 }

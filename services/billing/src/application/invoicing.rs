@@ -6,6 +6,7 @@ use pactum_domain::{
     calendar::CivilPeriod,
     page::{Page, PageRequest},
 };
+use pactum_idempotency::{Once, Outcome};
 use uuid::Uuid;
 
 use super::{InvoiceChange, InvoiceStore};
@@ -79,17 +80,23 @@ impl<S: InvoiceStore> Invoicing<S> {
         id: Uuid,
         disputed_on: Option<NaiveDate>,
         reason: String,
-    ) -> Result<Invoice, BillingError> {
+        once: Option<Once<Invoice>>,
+    ) -> Result<Outcome<Invoice>, BillingError> {
         let disputed_on = self.clock.up_to_today("disputed_on", disputed_on)?;
-        let (invoice, _) =
-            self.store.update(id, InvoiceChange::Disputed, |i| i.dispute(disputed_on, &reason).map(|()| None)).await?;
-        Ok(invoice)
+        let once = once.map(|o| o.adapt(|(invoice, _): &(Invoice, Option<Invoice>)| invoice.clone()));
+        let dispute = |i: &mut Invoice| i.dispute(disputed_on, &reason).map(|()| None);
+        Ok(self.store.update(id, InvoiceChange::Disputed, dispute, once).await?.map(|(invoice, _)| invoice))
     }
 
-    pub async fn resolve_dispute(&self, id: Uuid, upheld: bool) -> Result<(Invoice, Option<Invoice>), BillingError> {
+    pub async fn resolve_dispute(
+        &self,
+        id: Uuid,
+        upheld: bool,
+        once: Option<Once<(Invoice, Option<Invoice>)>>,
+    ) -> Result<Outcome<(Invoice, Option<Invoice>)>, BillingError> {
         // Decided today: a credit note is dated the day it is issued.
         let resolved_on = self.clock.today();
-        self.store.update(id, InvoiceChange::DisputeResolved, |i| i.resolve_dispute(upheld, resolved_on)).await
+        self.store.update(id, InvoiceChange::DisputeResolved, |i| i.resolve_dispute(upheld, resolved_on), once).await
     }
 
     /// Art. 8.10: ordered on `ordered_on` (today when left out; never later), invoiced today.
@@ -99,8 +106,8 @@ impl<S: InvoiceStore> Invoicing<S> {
         description: &str,
         amount: Money,
         ordered_on: Option<NaiveDate>,
-        request_id: Option<String>,
-    ) -> Result<Invoice, BillingError> {
+        once: Option<Once<Invoice>>,
+    ) -> Result<Outcome<Invoice>, BillingError> {
         self.clock.up_to_today("ordered_on", ordered_on)?;
         let buyer = self
             .store
@@ -108,11 +115,7 @@ impl<S: InvoiceStore> Invoicing<S> {
             .await?
             .ok_or_else(|| BillingError::NotFound { resource: "customer", id: customer_id.to_string() })?;
         let draft = invoice::extra_work(buyer, description, amount, self.clock.today())?;
-        let issued = self.store.issue(draft.clone(), request_id).await?;
-        if issued.lines != draft.lines || issued.buyer.customer_id != customer_id {
-            return Err(BillingError::RequestIdReused);
-        }
-        Ok(issued)
+        self.store.issue(draft, once).await
     }
 
     /// Art. 8.4: announced today (the notification service sends the announcement).
@@ -122,13 +125,14 @@ impl<S: InvoiceStore> Invoicing<S> {
         effective_date: NaiveDate,
         percent: Percent,
         reason: String,
-        request_id: Option<String>,
-    ) -> Result<PriceChange, BillingError> {
+        once: Option<Once<PriceChange>>,
+    ) -> Result<Outcome<PriceChange>, BillingError> {
         let announced_on = self.clock.today();
         self.store
-            .announce_price_change(request_id, |existing| {
-                PriceChange::announce(kind, announced_on, effective_date, percent, &reason, existing)
-            })
+            .announce_price_change(
+                |existing| PriceChange::announce(kind, announced_on, effective_date, percent, &reason, existing),
+                once,
+            )
             .await
     }
 
@@ -139,7 +143,8 @@ impl<S: InvoiceStore> Invoicing<S> {
         affected: CivilPeriod,
         percent: Percent,
         reason: String,
-    ) -> Result<Vec<Invoice>, BillingError> {
+        once: Option<Once<Vec<Invoice>>>,
+    ) -> Result<Outcome<Vec<Invoice>>, BillingError> {
         // Availability that was reduced: the days have passed. The credit notes are dated today.
         self.clock.up_to_today("period_end", Some(affected.last()))?;
         let issue_date = self.clock.today();
@@ -153,9 +158,13 @@ impl<S: InvoiceStore> Invoicing<S> {
             return Err(BillingError::NotFound { resource: "contract", id: contract_id.to_string() });
         }
         self.store
-            .credit(contract_id, |invoice, credited| {
-                invoice::availability_credit(invoice, credited, affected, percent, issue_date, &reason)
-            })
+            .credit(
+                contract_id,
+                |invoice, credited| {
+                    invoice::availability_credit(invoice, credited, affected, percent, issue_date, &reason)
+                },
+                once,
+            )
             .await
     }
 

@@ -4,11 +4,12 @@ use std::future::Future;
 
 use chrono::NaiveDate;
 use pactum_domain::{ContractId, CustomerId, Money};
+use pactum_idempotency::{Once, Outcome};
 use uuid::Uuid;
 
 use crate::domain::{
     BillingError,
-    interest::AmountDue,
+    interest::{AmountDue, StatutoryRate},
     invoice::{Draft, Invoice, Status},
     price_change::PriceChange,
     sepa::{BankReport, Collection, Mandate},
@@ -29,8 +30,9 @@ pub enum InvoiceChange {
     DisputeResolved,
 }
 
-/// Where invoices live. Every method that writes stores its events in the same transaction,
-/// and takes invoice numbers in it (so a rollback leaves no gap).
+/// Where invoices live. Every method that writes stores its events and the answer to its
+/// request id ([`Once`]) in the same transaction, and takes invoice numbers in it (so a rollback
+/// leaves no gap); a retry of a request that succeeded gets [`Outcome::Replayed`].
 pub trait InvoiceStore: Send + Sync + 'static {
     /// Invoices the periods due by `as_of` of at most `limit` contracts that need it, dated
     /// `issued_on`, in id order after `after` (so a run never rescans what it already passed);
@@ -44,12 +46,12 @@ pub trait InvoiceStore: Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<BillingBatch, BillingError>> + Send;
 
-    /// Issues `draft` (extra work), once per `request_id`.
+    /// Issues `draft` (extra work).
     fn issue(
         &self,
         draft: Draft,
-        request_id: Option<String>,
-    ) -> impl Future<Output = Result<Invoice, BillingError>> + Send;
+        once: Option<Once<Invoice>>,
+    ) -> impl Future<Output = Result<Outcome<Invoice>, BillingError>> + Send;
 
     /// Changes an invoice under a row lock; a credit note the change asks for is issued with it.
     fn update<F>(
@@ -57,7 +59,8 @@ pub trait InvoiceStore: Send + Sync + 'static {
         id: Uuid,
         change: InvoiceChange,
         f: F,
-    ) -> impl Future<Output = Result<(Invoice, Option<Invoice>), BillingError>> + Send
+        once: Option<Once<(Invoice, Option<Invoice>)>>,
+    ) -> impl Future<Output = Result<Outcome<(Invoice, Option<Invoice>)>, BillingError>> + Send
     where
         F: FnOnce(&mut Invoice) -> Result<Option<Draft>, BillingError> + Send;
 
@@ -67,7 +70,8 @@ pub trait InvoiceStore: Send + Sync + 'static {
         &self,
         contract_id: ContractId,
         f: F,
-    ) -> impl Future<Output = Result<Vec<Invoice>, BillingError>> + Send
+        once: Option<Once<Vec<Invoice>>>,
+    ) -> impl Future<Output = Result<Outcome<Vec<Invoice>>, BillingError>> + Send
     where
         F: FnMut(&Invoice, Money) -> Result<Option<Draft>, BillingError> + Send;
 
@@ -75,9 +79,9 @@ pub trait InvoiceStore: Send + Sync + 'static {
     /// other announcements.
     fn announce_price_change<F>(
         &self,
-        request_id: Option<String>,
         f: F,
-    ) -> impl Future<Output = Result<PriceChange, BillingError>> + Send
+        once: Option<Once<PriceChange>>,
+    ) -> impl Future<Output = Result<Outcome<PriceChange>, BillingError>> + Send
     where
         F: FnOnce(&[PriceChange]) -> Result<PriceChange, BillingError> + Send;
 
@@ -110,8 +114,9 @@ pub trait InvoiceStore: Send + Sync + 'static {
     /// Sets the statutory rate in force from its date (replacing one for the same date).
     fn set_statutory_rate(
         &self,
-        rate: crate::domain::interest::StatutoryRate,
-    ) -> impl Future<Output = Result<(), BillingError>> + Send;
+        rate: StatutoryRate,
+        once: Option<Once<StatutoryRate>>,
+    ) -> impl Future<Output = Result<Outcome<StatutoryRate>, BillingError>> + Send;
 
     fn claim(&self, invoice_id: Uuid) -> impl Future<Output = Result<Option<Claim>, BillingError>> + Send;
 
@@ -122,19 +127,25 @@ pub trait InvoiceStore: Send + Sync + 'static {
         invoice_id: Uuid,
         on: NaiveDate,
         f: F,
-    ) -> impl Future<Output = Result<(Invoice, Money), BillingError>> + Send
+        once: Option<Once<(Invoice, Money)>>,
+    ) -> impl Future<Output = Result<Outcome<(Invoice, Money)>, BillingError>> + Send
     where
         F: FnOnce(&Claim) -> Result<Money, BillingError> + Send;
 
-    /// Stores a mandate; registering the same mandate again returns it. A customer has one
-    /// active mandate at a time.
-    fn register_mandate(&self, mandate: &Mandate) -> impl Future<Output = Result<Mandate, BillingError>> + Send;
+    /// Stores a mandate; registering the same mandate again returns it (see
+    /// [`Mandate::registered_again`]). A customer has one active mandate at a time.
+    fn register_mandate(
+        &self,
+        mandate: Mandate,
+        once: Option<Once<Mandate>>,
+    ) -> impl Future<Output = Result<Outcome<Mandate>, BillingError>> + Send;
 
     fn revoke_mandate(
         &self,
         mandate_id: &str,
         on: NaiveDate,
-    ) -> impl Future<Output = Result<Mandate, BillingError>> + Send;
+        once: Option<Once<Mandate>>,
+    ) -> impl Future<Output = Result<Outcome<Mandate>, BillingError>> + Send;
 
     /// Collects every open direct-debit invoice pre-notified in time whose customer has a valid
     /// mandate (lapsing those unused for 36 months), records the batch `render` writes, and
@@ -143,7 +154,8 @@ pub trait InvoiceStore: Send + Sync + 'static {
         &self,
         collection_date: NaiveDate,
         render: R,
-    ) -> impl Future<Output = Result<ExportedBatch, BillingError>> + Send
+        once: Option<Once<ExportedBatch>>,
+    ) -> impl Future<Output = Result<Outcome<ExportedBatch>, BillingError>> + Send
     where
         R: FnOnce(&str, &[Collection]) -> String + Send;
 
@@ -153,7 +165,8 @@ pub trait InvoiceStore: Send + Sync + 'static {
         report: BankReport,
         fee: Money,
         due: F,
-    ) -> impl Future<Output = Result<ImportSummary, BillingError>> + Send
+        once: Option<Once<ImportSummary>>,
+    ) -> impl Future<Output = Result<Outcome<ImportSummary>, BillingError>> + Send
     where
         F: Fn(&Claim, NaiveDate) -> Result<AmountDue, BillingError> + Send + Sync;
 
@@ -161,14 +174,14 @@ pub trait InvoiceStore: Send + Sync + 'static {
     /// defaults with nothing past due left open.
     fn run_dunning(&self, as_of: NaiveDate) -> impl Future<Output = Result<DunningCounts, BillingError>> + Send;
 
-    /// Records a payment (once per request id) under a row lock; `f` says what is due after it,
-    /// which decides whether the invoice is paid and what was paid beyond it.
+    /// Records a payment under a row lock; `f` says what is due after it, which decides
+    /// whether the invoice is paid and what was paid beyond it.
     fn record_payment<F>(
         &self,
         payment: RecordedPayment,
-        request_id: Option<String>,
         f: F,
-    ) -> impl Future<Output = Result<(RecordedPayment, Invoice, AmountDue), BillingError>> + Send
+        once: Option<Once<(RecordedPayment, Invoice, AmountDue)>>,
+    ) -> impl Future<Output = Result<Outcome<(RecordedPayment, Invoice, AmountDue)>, BillingError>> + Send
     where
         F: Fn(&Claim) -> Result<AmountDue, BillingError> + Send + Sync;
 }
@@ -183,7 +196,7 @@ pub struct Claim {
     pub payments: Vec<crate::domain::interest::Payment>,
     pub collection_costs: Money,
     pub handed_over_on: Option<NaiveDate>,
-    pub rates: Vec<crate::domain::interest::StatutoryRate>,
+    pub rates: Vec<StatutoryRate>,
 }
 
 /// A direct-debit batch as exported.

@@ -48,8 +48,8 @@ pub enum BillingError {
     NotFound { resource: &'static str, id: String },
     #[error("{message} (art. {article})")]
     Refused { article: &'static str, reason: &'static str, message: String },
-    #[error("request_id was already used for a different request")]
-    RequestIdReused,
+    #[error(transparent)]
+    Reused(#[from] pactum_idempotency::Reused),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }

@@ -147,6 +147,19 @@ impl Mandate {
         }
     }
 
+    /// Art. 8.5: registering a mandate that exists is answered with the mandate when it is the
+    /// same customer's for the same account; a mandate id is the customer's, not reusable.
+    pub fn registered_again(&self, again: &Self) -> Result<(), crate::domain::BillingError> {
+        if self.customer_id == again.customer_id && self.iban == again.iban {
+            return Ok(());
+        }
+        Err(crate::domain::BillingError::refused(
+            crate::domain::article::DIRECT_DEBIT,
+            "MANDATE_ID_TAKEN",
+            format!("mandate {} belongs to another customer or account", again.id),
+        ))
+    }
+
     /// Unused for 36 months on `as_of` (counted from its last collection, or its signature).
     pub fn lapsed_on(&self, as_of: NaiveDate) -> bool {
         let last_use = self.last_collected_on.unwrap_or(self.signed_on);

@@ -38,9 +38,15 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
     let before = snapshot(&app).await;
 
     let mut refused = Vec::new();
-    let e = client.run_billing(pb::RunBillingRequest { as_of: far }).await.unwrap_err();
+    let e = client
+        .run_billing(pb::RunBillingRequest { as_of: far, request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap_err();
     refused.push(refused_field(&e));
-    let e = client.run_dunning(pb::RunDunningRequest { as_of: far }).await.unwrap_err();
+    let e = client
+        .run_dunning(pb::RunDunningRequest { as_of: far, request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap_err();
     refused.push(refused_field(&e));
     let id = || invoice.invoice_id.clone();
     let e = client.get_amount_due(pb::GetAmountDueRequest { invoice_id: id(), as_of: tomorrow }).await.unwrap_err();
@@ -50,14 +56,19 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
         .await
         .unwrap_err();
     refused.push(refused_field(&e));
-    let dispute = pb::DisputeInvoiceRequest { invoice_id: id(), disputed_on: tomorrow, reason: "no".into() };
+    let dispute = pb::DisputeInvoiceRequest {
+        invoice_id: id(),
+        disputed_on: tomorrow,
+        reason: "no".into(),
+        request_id: pactum_testkit::request_id(),
+    };
     refused.push(refused_field(&client.dispute_invoice(dispute).await.unwrap_err()));
     let payment = pb::RecordPaymentRequest {
         invoice_id: id(),
         amount: eur.clone(),
         paid_on: tomorrow,
         reference: String::new(),
-        request_id: "future-payment".into(),
+        request_id: "00000000-0000-4000-8000-000000000022".into(),
     };
     refused.push(refused_field(&client.record_payment(payment).await.unwrap_err()));
     let early = pb::RecordPaymentRequest {
@@ -65,10 +76,11 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
         amount: eur.clone(),
         paid_on: date(2025, 12, 31),
         reference: String::new(),
-        request_id: "early-payment".into(),
+        request_id: "00000000-0000-4000-8000-000000000023".into(),
     };
     refused.push(refused_field(&client.record_payment(early).await.unwrap_err()));
-    let hand_over = pb::HandOverForCollectionRequest { invoice_id: id(), date: tomorrow };
+    let hand_over =
+        pb::HandOverForCollectionRequest { invoice_id: id(), date: tomorrow, request_id: pactum_testkit::request_id() };
     refused.push(refused_field(&client.hand_over_for_collection(hand_over).await.unwrap_err()));
     let work = pb::InvoiceExtraWorkRequest {
         customer_id: customer.to_string(),
@@ -84,6 +96,7 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
         period_end: tomorrow,
         percent: "10".into(),
         reason: "outage".into(),
+        request_id: pactum_testkit::request_id(),
     };
     refused.push(refused_field(&client.credit_reduced_availability(credit).await.unwrap_err()));
     let mandate = pb::RegisterMandateRequest {
@@ -94,11 +107,17 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
         mandate_id: "M-FUTURE".into(),
         signed_on: tomorrow,
         scheme: pb::SepaScheme::Core.into(),
+        request_id: pactum_testkit::request_id(),
     };
     refused.push(refused_field(&client.register_mandate(mandate).await.unwrap_err()));
-    let revoke = pb::RevokeMandateRequest { mandate_id: "M-FUTURE".into(), revoked_on: tomorrow };
+    let revoke = pb::RevokeMandateRequest {
+        mandate_id: "M-FUTURE".into(),
+        revoked_on: tomorrow,
+        request_id: pactum_testkit::request_id(),
+    };
     refused.push(refused_field(&client.revoke_mandate(revoke).await.unwrap_err()));
-    let export = pb::ExportDirectDebitsRequest { collection_date: date(2026, 2, 28) };
+    let export =
+        pb::ExportDirectDebitsRequest { collection_date: date(2026, 2, 28), request_id: pactum_testkit::request_id() };
     refused.push(refused_field(&client.export_direct_debits(export).await.unwrap_err()));
     assert_eq!(
         refused,
@@ -118,7 +137,10 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
             "collection_date"
         ]
     );
-    let year_9999 = client.run_billing(pb::RunBillingRequest { as_of: date(9999, 1, 1) }).await.unwrap_err();
+    let year_9999 = client
+        .run_billing(pb::RunBillingRequest { as_of: date(9999, 1, 1), request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap_err();
     assert_eq!(year_9999.code(), Code::InvalidArgument, "outside the calendar the platform accepts");
     assert_eq!(snapshot(&app).await, before, "no refused call changed a row or wrote an event");
 }
@@ -131,7 +153,7 @@ async fn invoices_are_dated_the_day_they_are_issued_whatever_as_of_says() {
     let issued = app
         .client
         .clone()
-        .run_billing(pb::RunBillingRequest { as_of: date(2026, 1, 15) })
+        .run_billing(pb::RunBillingRequest { as_of: date(2026, 1, 15), request_id: pactum_testkit::request_id() })
         .await
         .unwrap()
         .into_inner()
@@ -143,6 +165,12 @@ async fn invoices_are_dated_the_day_they_are_issued_whatever_as_of_says() {
         (date(2026, 2, 10), date(2026, 1, 1), date(2026, 2, 24))
     );
     // Without as_of: today.
-    let rest = app.client.clone().run_billing(pb::RunBillingRequest { as_of: None }).await.unwrap().into_inner();
+    let rest = app
+        .client
+        .clone()
+        .run_billing(pb::RunBillingRequest { as_of: None, request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(rest.invoices_issued, 1, "February");
 }

@@ -48,6 +48,7 @@ async fn documents() -> Documents {
             invoice_id: dd_invoice.invoice_id.clone(),
             disputed_on: date(2026, 1, 5),
             reason: "seats & storage <not> ordered".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap();
@@ -55,6 +56,7 @@ async fn documents() -> Documents {
         .resolve_dispute(pb::ResolveDisputeRequest {
             invoice_id: dd_invoice.invoice_id.clone(),
             outcome: pb::DisputeOutcome::Upheld.into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -408,6 +410,7 @@ async fn pdf_invoices_carry_what_dutch_law_requires() {
             invoice_id: invoice.invoice_id.clone(),
             disputed_on: date(2026, 1, 2),
             reason: "not ordered".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap();
@@ -415,6 +418,7 @@ async fn pdf_invoices_carry_what_dutch_law_requires() {
         .resolve_dispute(pb::ResolveDisputeRequest {
             invoice_id: invoice.invoice_id.clone(),
             outcome: pb::DisputeOutcome::Upheld.into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()

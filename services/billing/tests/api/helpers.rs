@@ -90,7 +90,10 @@ impl TestApp {
         self.service.advance_to(as_of).await;
         self.client
             .clone()
-            .run_billing(pb::RunBillingRequest { as_of: date(as_of.0, as_of.1, as_of.2) })
+            .run_billing(pb::RunBillingRequest {
+                as_of: date(as_of.0, as_of.1, as_of.2),
+                request_id: pactum_testkit::request_id(),
+            })
             .await
             .unwrap()
             .into_inner()
@@ -181,6 +184,7 @@ pub async fn contracts_and_billing()
             effective_date: date(2025, 2, 1),
             materially_worse: false,
             summary: "s".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap();

@@ -145,6 +145,7 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
         invoice_id: id.into(),
         disputed_on: date(2026, 4, day),
         reason: "we cancelled that seat".into(),
+        request_id: pactum_testkit::request_id(),
     };
 
     app.service.set_today((2026, 4, 12)).await;
@@ -161,6 +162,7 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
         .resolve_dispute(pb::ResolveDisputeRequest {
             invoice_id: invoices[0].invoice_id.clone(),
             outcome: pb::DisputeOutcome::Upheld.into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -179,6 +181,7 @@ async fn disputes_within_ten_days_and_credit_notes_share_the_sequence() {
         .resolve_dispute(pb::ResolveDisputeRequest {
             invoice_id: invoices[1].invoice_id.clone(),
             outcome: pb::DisputeOutcome::Rejected.into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -200,10 +203,10 @@ async fn extra_work_is_invoiced_at_once_and_once() {
     };
     let mut client = app.client.clone();
     app.service.set_today((2026, 5, 6)).await;
-    let first = client.invoice_extra_work(request("work-1")).await.unwrap().into_inner();
+    let first = client.invoice_extra_work(request("00000000-0000-4000-8000-000000000026")).await.unwrap().into_inner();
     assert_eq!(first.issue_date, date(2026, 5, 6), "ordered on the 4th, invoiced today");
     assert_eq!(
-        client.invoice_extra_work(request("work-1")).await.unwrap().into_inner(),
+        client.invoice_extra_work(request("00000000-0000-4000-8000-000000000026")).await.unwrap().into_inner(),
         first,
         "a retry returns the same invoice"
     );
@@ -211,7 +214,7 @@ async fn extra_work_is_invoiced_at_once_and_once() {
         (first.article.as_str(), first.contract_id.as_str(), cents(first.total.as_ref())),
         ("8.10", "", 151_250)
     );
-    let mut stranger = request("work-2");
+    let mut stranger = request("00000000-0000-4000-8000-000000000027");
     stranger.customer_id = Uuid::now_v7().to_string();
     assert_eq!(client.invoice_extra_work(stranger).await.unwrap_err().code(), Code::NotFound);
     assert_eq!(app.numbers().await.len(), 1);
@@ -261,6 +264,7 @@ async fn reduced_availability_is_credited_pro_rata_and_the_liability_cap_nets_it
             period_end: date(2026, 2, 3),
             percent: "50".into(),
             reason: "datacenter outage".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -332,7 +336,13 @@ async fn a_customer_in_default_gets_a_suspension_announced() {
     .expect("billing learned the contract");
     billing.run_billing((2026, 1, 1)).await;
     billing.service.set_today((2026, 2, 14)).await;
-    let dunned = billing.client.clone().run_dunning(pb::RunDunningRequest { as_of: None }).await.unwrap().into_inner();
+    let dunned = billing
+        .client
+        .clone()
+        .run_dunning(pb::RunDunningRequest { as_of: None, request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(dunned.customers_in_default, 1);
 
     let announced = eventually(Duration::from_secs(10), || {

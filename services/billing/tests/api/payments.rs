@@ -71,7 +71,11 @@ async fn interest_runs_from_the_day_after_the_due_date_at_the_statutory_rate() {
     assert_eq!(article_of(&unknown), "8.8");
     assert!(unknown.message().contains("2026-07-01"), "{}", unknown.message());
     client
-        .set_statutory_rate(pb::SetStatutoryRateRequest { valid_from: date(2026, 7, 1), percent: "8".into() })
+        .set_statutory_rate(pb::SetStatutoryRateRequest {
+            valid_from: date(2026, 7, 1),
+            percent: "8".into(),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap();
     let split = due(&app, &invoice, (2026, 7, 10)).await;
@@ -80,12 +84,20 @@ async fn interest_runs_from_the_day_after_the_due_date_at_the_statutory_rate() {
     let want = (12_100 * (1015 * 166 + 800 * 10) + 1_825_000) / 3_650_000;
     assert_eq!(cents(split.interest.as_ref()), want);
     let mid_year = client
-        .set_statutory_rate(pb::SetStatutoryRateRequest { valid_from: date(2026, 2, 1), percent: "8".into() })
+        .set_statutory_rate(pb::SetStatutoryRateRequest {
+            valid_from: date(2026, 2, 1),
+            percent: "8".into(),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap_err();
     assert_eq!(mid_year.code(), Code::InvalidArgument, "rates change on 1 January and 1 July only");
     let bad = client
-        .set_statutory_rate(pb::SetStatutoryRateRequest { valid_from: date(2026, 7, 1), percent: "8.155".into() })
+        .set_statutory_rate(pb::SetStatutoryRateRequest {
+            valid_from: date(2026, 7, 1),
+            percent: "8.155".into(),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap_err();
     assert_eq!(bad.code(), Code::InvalidArgument);
@@ -96,18 +108,18 @@ async fn payments_are_applied_in_the_order_of_art_6_44_and_kept_once() {
     let app = spawn_billing().await;
     let invoice = invoice(&app).await;
     let mut client = app.client.clone();
-    let early = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "pay-1")).await.unwrap_err();
+    let early = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024")).await.unwrap_err();
     assert_eq!(early.code(), Code::InvalidArgument, "paid on a day that has not come: {early:?}");
     app.service.set_today((2026, 1, 14)).await;
-    let partial = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "pay-1")).await.unwrap().into_inner();
+    let partial = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024")).await.unwrap().into_inner();
     assert_eq!(partial.invoice.as_ref().unwrap().status(), pb::InvoiceStatus::Open, "a partial payment leaves it open");
     assert_eq!(cents(partial.amount_due.as_ref().unwrap().total.as_ref()), 7_100);
-    let again = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "pay-1")).await.unwrap().into_inner();
+    let again = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024")).await.unwrap().into_inner();
     assert_eq!(again.payment, partial.payment, "a retry records nothing new");
     assert_eq!(cents(again.amount_due.as_ref().unwrap().total.as_ref()), 7_100);
 
     // Paid in full on time: PAID; 10.00 more is the customer's credit, not lost.
-    let rest = client.record_payment(pay(&invoice, 8_100, (2026, 1, 14), "pay-2")).await.unwrap().into_inner();
+    let rest = client.record_payment(pay(&invoice, 8_100, (2026, 1, 14), "00000000-0000-4000-8000-000000000025")).await.unwrap().into_inner();
     assert_eq!(rest.invoice.as_ref().unwrap().status(), pb::InvoiceStatus::Paid);
     assert_eq!(cents(rest.amount_due.as_ref().unwrap().overpaid.as_ref()), 1_000);
     assert_eq!(cents(rest.invoice.as_ref().unwrap().amount_paid.as_ref()), 13_100);
@@ -137,6 +149,7 @@ async fn a_claim_past_due_is_handed_over_with_collection_costs_paid_first() {
     let hand_over = |day: (i32, i32, i32)| pb::HandOverForCollectionRequest {
         invoice_id: invoice.invoice_id.clone(),
         date: date(day.0, day.1, day.2),
+        request_id: pactum_testkit::request_id(),
     };
     assert_eq!(
         article_of(&client.hand_over_for_collection(hand_over((2026, 1, 15))).await.unwrap_err()),
@@ -169,7 +182,10 @@ async fn dun(app: &TestApp, day: (i32, i32, i32)) -> pb::RunDunningResponse {
     app.service.advance_to(day).await;
     app.client
         .clone()
-        .run_dunning(pb::RunDunningRequest { as_of: date(day.0, day.1, day.2) })
+        .run_dunning(pb::RunDunningRequest {
+            as_of: date(day.0, day.1, day.2),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -187,6 +203,7 @@ async fn dunning_reminds_once_per_stage_puts_in_default_and_cures() {
             invoice_id: invoice.invoice_id.clone(),
             disputed_on: date(2026, 1, 5),
             reason: "too many seats".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap();

@@ -18,13 +18,17 @@ fn mandate(customer: Uuid, id: &str, iban: &str) -> pb::RegisterMandateRequest {
         mandate_id: id.into(),
         signed_on: date(2025, 1, 1),
         scheme: pb::SepaScheme::Core.into(),
+        request_id: pactum_testkit::request_id(),
     }
 }
 
 async fn export(app: &TestApp, day: (i32, i32, i32)) -> pb::DirectDebitBatch {
     app.client
         .clone()
-        .export_direct_debits(pb::ExportDirectDebitsRequest { collection_date: date(day.0, day.1, day.2) })
+        .export_direct_debits(pb::ExportDirectDebitsRequest {
+            collection_date: date(day.0, day.1, day.2),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap()
         .into_inner()
@@ -33,7 +37,7 @@ async fn export(app: &TestApp, day: (i32, i32, i32)) -> pb::DirectDebitBatch {
 async fn import(app: &TestApp, xml: &str) -> Result<pb::ImportBankReportResponse, tonic::Status> {
     app.client
         .clone()
-        .import_bank_report(pb::ImportBankReportRequest { xml: xml.into() })
+        .import_bank_report(pb::ImportBankReportRequest { xml: xml.into(), request_id: pactum_testkit::request_id() })
         .await
         .map(tonic::Response::into_inner)
 }
@@ -101,13 +105,21 @@ async fn mandates_need_a_valid_iban_and_one_at_a_time() {
         "8.5"
     );
     let future = client
-        .revoke_mandate(pb::RevokeMandateRequest { mandate_id: "M-1".into(), revoked_on: date(2026, 1, 2) })
+        .revoke_mandate(pb::RevokeMandateRequest {
+            mandate_id: "M-1".into(),
+            revoked_on: date(2026, 1, 2),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap_err();
     assert_eq!(future.get_details_bad_request().unwrap().field_violations[0].field, "revoked_on");
     app.service.set_today((2026, 1, 2)).await;
     let revoked = client
-        .revoke_mandate(pb::RevokeMandateRequest { mandate_id: "M-1".into(), revoked_on: date(2026, 1, 2) })
+        .revoke_mandate(pb::RevokeMandateRequest {
+            mandate_id: "M-1".into(),
+            revoked_on: date(2026, 1, 2),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap()
         .into_inner();
@@ -283,7 +295,7 @@ async fn a_returned_collection_is_paid_by_transfer() {
             amount: owed.total,
             paid_on: date(2026, 1, 22),
             reference: "transfer after return".into(),
-            request_id: "story".into(),
+            request_id: "00000000-0000-4000-8000-000000000021".into(),
         })
         .await
         .unwrap()

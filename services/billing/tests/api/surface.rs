@@ -37,6 +37,7 @@ async fn starts_migrates_serves_health_and_reflection_and_drains() {
             "payments",
             "price_changes",
             "reminders",
+            "request_ids",
             "statutory_rates"
         ],
         "its own schema"

@@ -5,18 +5,11 @@ use std::future::Future;
 use chrono::NaiveDate;
 use pactum_domain::{Clock, ContractId, CustomerId};
 
-use crate::domain::{
-    contract::{Contract, ContractError, ContractStatus, Decision, DissolutionGround, NewContract, NewTrial, Party},
-    request_id::RequestId,
+use crate::domain::contract::{
+    Contract, ContractError, ContractStatus, Decision, DissolutionGround, NewContract, NewTrial, Party,
 };
 use pactum_domain::page::{Page, PageRequest};
-
-/// What a create found: what it made, or what an earlier call with the same request id made.
-#[derive(Debug)]
-pub enum Created {
-    New(Contract),
-    Existing(Contract),
-}
+use pactum_idempotency::{Once, Outcome};
 
 /// Counts of one `RunRenewals` (or one batch of it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,23 +34,24 @@ impl RenewalCounts {
     }
 }
 
-/// Where contracts live. Every method that changes a contract stores the change and the events
-/// of its decisions in one transaction.
+/// Where contracts live. Every method that changes a contract stores the change, the events
+/// of its decisions and the answer to its request id ([`Once`]) in one transaction; a retry of
+/// a request that succeeded gets [`Outcome::Replayed`] and changes nothing.
 pub trait ContractStore: Send + Sync + 'static {
     /// Stores a new trial; refused when the customer has an open trial (art. 3.9).
     fn create_trial(
         &self,
         trial: NewTrial,
-        request_id: Option<RequestId>,
-    ) -> impl Future<Output = Result<Created, ContractError>> + Send;
+        once: Option<Once<Contract>>,
+    ) -> impl Future<Output = Result<Outcome<Contract>, ContractError>> + Send;
 
     /// Stores a signed agreement: the customer must exist and the terms version must be
     /// published; the customer's open trial, if any, is converted in the same transaction.
     fn sign(
         &self,
         new: NewContract,
-        request_id: Option<RequestId>,
-    ) -> impl Future<Output = Result<Created, ContractError>> + Send;
+        once: Option<Once<Contract>>,
+    ) -> impl Future<Output = Result<Outcome<Contract>, ContractError>> + Send;
 
     /// Applies `change` to the contract under a row lock (so racing changes are serialized and
     /// the loser sees the winner's state), then stores it with its events.
@@ -65,7 +59,8 @@ pub trait ContractStore: Send + Sync + 'static {
         &self,
         id: ContractId,
         change: F,
-    ) -> impl Future<Output = Result<(Contract, Vec<Decision>), ContractError>> + Send
+        once: Option<Once<Contract>>,
+    ) -> impl Future<Output = Result<Outcome<Contract>, ContractError>> + Send
     where
         F: FnOnce(&mut Contract) -> Result<Vec<Decision>, ContractError> + Send;
 
@@ -99,35 +94,27 @@ pub struct Contracts<S> {
     clock: Clock,
 }
 
-fn created(c: Created) -> Contract {
-    match c {
-        Created::New(contract) | Created::Existing(contract) => contract,
-    }
-}
-
 impl<S: ContractStore> Contracts<S> {
     pub fn new(store: S, clock: Clock) -> Self {
         Self { store, clock }
     }
 
     /// Art. 3.9.
-    pub async fn start_trial(&self, trial: NewTrial, request_id: Option<RequestId>) -> Result<Contract, ContractError> {
-        let start = trial.start_date;
-        match self.store.create_trial(trial, request_id).await? {
-            Created::Existing(existing) if existing.start_date != start => Err(ContractError::RequestIdReused),
-            other => Ok(created(other)),
-        }
+    pub async fn start_trial(
+        &self,
+        trial: NewTrial,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
+        self.store.create_trial(trial, once).await
     }
 
     /// Art. 13.1, 8.5.
-    pub async fn sign(&self, new: NewContract, request_id: Option<RequestId>) -> Result<Contract, ContractError> {
-        let (customer, start) = (new.customer_id, new.start_date);
-        match self.store.sign(new, request_id).await? {
-            Created::Existing(existing) if existing.customer_id != customer || existing.start_date != start => {
-                Err(ContractError::RequestIdReused)
-            }
-            other => Ok(created(other)),
-        }
+    pub async fn sign(
+        &self,
+        new: NewContract,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
+        self.store.sign(new, once).await
     }
 
     /// Art. 13.2: returns the contract and the day it ends. The notice was received on
@@ -138,11 +125,13 @@ impl<S: ContractStore> Contracts<S> {
         party: Party,
         notice_date: Option<NaiveDate>,
         reason: String,
-    ) -> Result<(Contract, NaiveDate), ContractError> {
+        once: Option<Once<(Contract, NaiveDate)>>,
+    ) -> Result<Outcome<(Contract, NaiveDate)>, ContractError> {
         let notice_date = self.clock.up_to_today("notice_date", notice_date)?;
-        let (contract, _) = self.store.update(id, |c| c.give_notice(party, notice_date, reason)).await?;
-        let end = contract.end_date.unwrap_or(notice_date);
-        Ok((contract, end))
+        let ends = move |c: &Contract| (c.clone(), c.end_date.unwrap_or(notice_date));
+        let once = once.map(|o| o.adapt(ends));
+        let outcome = self.store.update(id, |c| c.give_notice(party, notice_date, reason), once).await?;
+        Ok(outcome.map(|c| ends(&c)))
     }
 
     pub async fn dissolve(
@@ -150,9 +139,10 @@ impl<S: ContractStore> Contracts<S> {
         id: ContractId,
         ground: DissolutionGround,
         effective_date: Option<NaiveDate>,
-    ) -> Result<Contract, ContractError> {
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         let effective_date = self.clock.up_to_today("effective_date", effective_date)?;
-        Ok(self.store.update(id, |c| c.dissolve(ground, effective_date)).await?.0)
+        self.store.update(id, |c| c.dissolve(ground, effective_date), once).await
     }
 
     /// Art. 8.9: announced now (the notification service sends the written announcement),
@@ -162,50 +152,72 @@ impl<S: ContractStore> Contracts<S> {
         id: ContractId,
         reason: String,
         effective_date: NaiveDate,
-    ) -> Result<Contract, ContractError> {
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         let announced_on = self.clock.today();
         if reason.trim().is_empty() {
             return Err(ContractError::invalid("reason", "is required: the announcement must say why (art. 8.9)"));
         }
-        Ok(self.store.update(id, |c| c.suspend(reason, announced_on, effective_date)).await?.0)
+        self.store.update(id, |c| c.suspend(reason, announced_on, effective_date), once).await
     }
 
-    pub async fn resume(&self, id: ContractId, date: Option<NaiveDate>) -> Result<Contract, ContractError> {
+    pub async fn resume(
+        &self,
+        id: ContractId,
+        date: Option<NaiveDate>,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         let date = self.clock.up_to_today("date", date)?;
-        Ok(self.store.update(id, |c| c.resume(date)).await?.0)
+        self.store.update(id, |c| c.resume(date), once).await
     }
 
-    pub async fn block_access(&self, id: ContractId, reason: String, urgent: bool) -> Result<Contract, ContractError> {
+    pub async fn block_access(
+        &self,
+        id: ContractId,
+        reason: String,
+        urgent: bool,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         if reason.trim().is_empty() {
             return Err(ContractError::invalid("reason", "is required: the unauthorised use or misuse (art. 14.9)"));
         }
-        Ok(self.store.update(id, |c| c.block_access(reason, urgent)).await?.0)
+        self.store.update(id, |c| c.block_access(reason, urgent), once).await
     }
 
-    pub async fn unblock_access(&self, id: ContractId) -> Result<Contract, ContractError> {
-        Ok(self.store.update(id, Contract::unblock_access).await?.0)
+    pub async fn unblock_access(
+        &self,
+        id: ContractId,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
+        self.store.update(id, Contract::unblock_access, once).await
     }
 
     pub async fn declare_force_majeure(
         &self,
         id: ContractId,
         started_on: Option<NaiveDate>,
-    ) -> Result<Contract, ContractError> {
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         let started_on = self.clock.up_to_today("started_on", started_on)?;
-        Ok(self.store.update(id, |c| c.declare_force_majeure(started_on)).await?.0)
+        self.store.update(id, |c| c.declare_force_majeure(started_on), once).await
     }
 
-    pub async fn end_force_majeure(&self, id: ContractId) -> Result<Contract, ContractError> {
-        Ok(self.store.update(id, Contract::end_force_majeure).await?.0)
+    pub async fn end_force_majeure(
+        &self,
+        id: ContractId,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
+        self.store.update(id, Contract::end_force_majeure, once).await
     }
 
     pub async fn terminate_for_force_majeure(
         &self,
         id: ContractId,
         date: Option<NaiveDate>,
-    ) -> Result<Contract, ContractError> {
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         let date = self.clock.up_to_today("date", date)?;
-        Ok(self.store.update(id, |c| c.terminate_for_force_majeure(date)).await?.0)
+        self.store.update(id, |c| c.terminate_for_force_majeure(date), once).await
     }
 
     /// Art. 13.1, 13.2, 3.9, 8.9, for every contract that needs it, batch by batch, up to

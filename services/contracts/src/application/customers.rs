@@ -5,41 +5,34 @@ use std::future::Future;
 use chrono::SubsecRound;
 use pactum_domain::{AddressError, Clock, CustomerId, EmailAddress, PostalAddress, Violations};
 
-use crate::domain::{
-    customer::{Customer, CustomerError, NewCustomer},
-    request_id::RequestId,
-};
+use crate::domain::customer::{Customer, CustomerError, NewCustomer};
 use pactum_domain::page::{Page, PageRequest};
+use pactum_idempotency::{Once, Outcome};
 
-/// What `insert` found: the customer it created, or the one an earlier call with the same
-/// request id created.
-#[derive(Debug)]
-pub enum Inserted {
-    Created(Customer),
-    Existing(Customer),
-}
-
-/// Where customers are kept. `insert` stores the customer together with its
-/// `customer.created` event, in one transaction.
+/// Where customers are kept. Each change is stored with its event and the answer to its
+/// request id ([`Once`]) in one transaction.
 pub trait CustomerRepository: Send + Sync + 'static {
+    /// Stores the customer with its `customer.created` event.
     fn insert(
         &self,
         customer: &Customer,
-        request_id: Option<&RequestId>,
-    ) -> impl Future<Output = Result<Inserted, CustomerError>> + Send;
-    /// Changes the primary contact, with a `customer.contact_changed` event when it really
-    /// changed. `None` when there is no such customer.
+        once: Option<Once<Customer>>,
+    ) -> impl Future<Output = Result<Outcome<Customer>, CustomerError>> + Send;
     /// Changes the postal address, with a `customer.address_changed` event when it changed.
     fn update_address(
         &self,
         id: CustomerId,
         address: &PostalAddress,
-    ) -> impl Future<Output = Result<Option<Customer>, CustomerError>> + Send;
+        once: Option<Once<Customer>>,
+    ) -> impl Future<Output = Result<Outcome<Customer>, CustomerError>> + Send;
+    /// Changes the primary contact, with a `customer.contact_changed` event when it really
+    /// changed.
     fn update_contact(
         &self,
         id: CustomerId,
         email: &EmailAddress,
-    ) -> impl Future<Output = Result<Option<Customer>, CustomerError>> + Send;
+        once: Option<Once<Customer>>,
+    ) -> impl Future<Output = Result<Outcome<Customer>, CustomerError>> + Send;
     fn get(&self, id: CustomerId) -> impl Future<Output = Result<Option<Customer>, CustomerError>> + Send;
     /// Customers in id (= creation) order, after `after`.
     fn list(
@@ -55,7 +48,6 @@ pub struct RegisterCustomer {
     pub name: String,
     pub kvk_number: String,
     pub primary_contact_email: String,
-    pub request_id: String,
     /// As parsed by the adapter; `None` when not given.
     pub postal_address: Option<Result<PostalAddress, AddressError>>,
 }
@@ -71,24 +63,23 @@ impl<R: CustomerRepository> Customers<R> {
         Self { repository, clock }
     }
 
-    /// Registers a customer (art. 3.8, 14.20). Nothing is stored when any field is bad. A retry
-    /// with the same request id returns the first result; the same id with other data is refused.
-    pub async fn register(&self, input: RegisterCustomer) -> Result<Customer, CustomerError> {
-        let mut violations = Violations::default();
+    /// Registers a customer (art. 3.8, 14.20). Nothing is stored when any field is bad.
+    /// `violations` holds what the edge found wrong already.
+    pub async fn register(
+        &self,
+        input: RegisterCustomer,
+        mut violations: Violations,
+        once: Option<Once<Customer>>,
+    ) -> Result<Outcome<Customer>, CustomerError> {
         let new = NewCustomer::parse(&input.name, &input.kvk_number, &input.primary_contact_email, &mut violations);
-        let request_id = RequestId::parse_optional(&input.request_id, &mut violations);
         let address = input.postal_address.and_then(|a| violations.check("postal_address", a));
         let new = new.map(|n| NewCustomer { postal_address: address, ..n });
         let Some(new) = new.filter(|_| violations.is_empty()) else {
             return Err(CustomerError::Invalid(violations));
         };
         // PostgreSQL keeps microseconds: the answer must equal what a later read returns.
-        let customer = new.clone().register(CustomerId::new(), self.clock.now().trunc_subsecs(6));
-        match self.repository.insert(&customer, request_id.as_ref()).await? {
-            Inserted::Created(created) => Ok(created),
-            Inserted::Existing(existing) if new.matches(&existing) => Ok(existing),
-            Inserted::Existing(_) => Err(CustomerError::RequestIdReused),
-        }
+        let customer = new.register(CustomerId::new(), self.clock.now().trunc_subsecs(6));
+        self.repository.insert(&customer, once).await
     }
 
     /// The address invoices are sent to (art. 35a Wet OB).
@@ -96,17 +87,23 @@ impl<R: CustomerRepository> Customers<R> {
         &self,
         id: CustomerId,
         address: Result<PostalAddress, AddressError>,
-    ) -> Result<Customer, CustomerError> {
+        once: Option<Once<Customer>>,
+    ) -> Result<Outcome<Customer>, CustomerError> {
         let address =
             address.map_err(|e| CustomerError::Invalid(Violations::single("postal_address", e.to_string())))?;
-        self.repository.update_address(id, &address).await?.ok_or(CustomerError::NotFound(id))
+        self.repository.update_address(id, &address, once).await
     }
 
     /// Art. 14.20: the customer keeps a current primary contact.
-    pub async fn update_primary_contact(&self, id: CustomerId, email: &str) -> Result<Customer, CustomerError> {
+    pub async fn update_primary_contact(
+        &self,
+        id: CustomerId,
+        email: &str,
+        once: Option<Once<Customer>>,
+    ) -> Result<Outcome<Customer>, CustomerError> {
         let email = EmailAddress::parse(email)
             .map_err(|e| CustomerError::Invalid(Violations::single("primary_contact_email", e.to_string())))?;
-        self.repository.update_contact(id, &email).await?.ok_or(CustomerError::NotFound(id))
+        self.repository.update_contact(id, &email, once).await
     }
 
     pub async fn get(&self, id: CustomerId) -> Result<Customer, CustomerError> {

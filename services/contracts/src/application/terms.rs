@@ -6,6 +6,8 @@ use std::future::Future;
 use chrono::NaiveDate;
 use pactum_domain::{Clock, ContractId, CustomerId, Violations};
 
+use pactum_idempotency::{Once, Outcome};
+
 use super::contracts::ContractStore;
 use crate::domain::{
     contract::{Contract, ContractError},
@@ -14,12 +16,20 @@ use crate::domain::{
 
 pub trait TermsStore: Send + Sync + 'static {
     /// Stores the version with its `terms.published` event; refused when it exists.
-    fn publish(&self, terms: &TermsVersion) -> impl Future<Output = Result<(), TermsError>> + Send;
+    fn publish(
+        &self,
+        terms: TermsVersion,
+        once: Option<Once<TermsVersion>>,
+    ) -> impl Future<Output = Result<Outcome<TermsVersion>, TermsError>> + Send;
     fn get(&self, version: &str) -> impl Future<Output = Result<Option<TermsVersion>, TermsError>> + Send;
     fn list(&self) -> impl Future<Output = Result<Vec<TermsVersion>, TermsError>> + Send;
     /// Logs the acceptance with its `terms.accepted` event. Accepting a version again returns
     /// the first acceptance and emits nothing.
-    fn accept(&self, acceptance: &TermsAcceptance) -> impl Future<Output = Result<TermsAcceptance, TermsError>> + Send;
+    fn accept(
+        &self,
+        acceptance: TermsAcceptance,
+        once: Option<Once<TermsAcceptance>>,
+    ) -> impl Future<Output = Result<Outcome<TermsAcceptance>, TermsError>> + Send;
     fn acceptances(
         &self,
         customer_id: CustomerId,
@@ -39,13 +49,16 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
     }
 
     /// Art. 2.2: a version announced today; `publish` makes it from the day of publication.
-    pub async fn publish<F>(&self, publish: F) -> Result<TermsVersion, TermsError>
+    pub async fn publish<F>(
+        &self,
+        publish: F,
+        once: Option<Once<TermsVersion>>,
+    ) -> Result<Outcome<TermsVersion>, TermsError>
     where
         F: FnOnce(NaiveDate) -> Result<TermsVersion, TermsError>,
     {
         let terms = publish(self.clock.today())?;
-        self.terms.publish(&terms).await?;
-        Ok(terms)
+        self.terms.publish(terms, once).await
     }
 
     pub async fn list(&self) -> Result<Vec<TermsVersion>, TermsError> {
@@ -54,7 +67,11 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
 
     /// Art. 4.3 F: an acceptance that has happened: not later than now, and not before the
     /// version was published.
-    pub async fn accept(&self, acceptance: TermsAcceptance) -> Result<TermsAcceptance, TermsError> {
+    pub async fn accept(
+        &self,
+        acceptance: TermsAcceptance,
+        once: Option<Once<TermsAcceptance>>,
+    ) -> Result<Outcome<TermsAcceptance>, TermsError> {
         let now = self.clock.now();
         if acceptance.accepted_at > now {
             return Err(TermsError::Invalid(Violations::single(
@@ -74,7 +91,7 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
                 )));
             }
         }
-        self.terms.accept(&acceptance).await
+        self.terms.accept(acceptance, once).await
     }
 
     pub async fn acceptances(&self, customer_id: CustomerId) -> Result<Vec<TermsAcceptance>, TermsError> {
@@ -87,7 +104,8 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
         id: ContractId,
         version: &str,
         notice_date: Option<NaiveDate>,
-    ) -> Result<Contract, ContractError> {
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         let notice_date = self.clock.up_to_today("notice_date", notice_date)?;
         let terms = self
             .terms
@@ -98,6 +116,6 @@ impl<T: TermsStore, C: ContractStore> Terms<T, C> {
                 other => ContractError::invalid("version", other.to_string()),
             })?
             .ok_or_else(|| ContractError::invalid("version", format!("terms version {version} is not published")))?;
-        Ok(self.contracts.update(id, |c| c.terminate_for_terms_change(&terms, notice_date)).await?.0)
+        self.contracts.update(id, |c| c.terminate_for_terms_change(&terms, notice_date), once).await
     }
 }

@@ -92,14 +92,6 @@ impl NewCustomer {
             created_at: at,
         }
     }
-
-    /// Whether `customer` is what this registration would have created (an idempotent retry).
-    pub fn matches(&self, customer: &Customer) -> bool {
-        self.name == customer.name
-            && self.kvk_number == customer.kvk_number
-            && self.primary_contact_email == customer.primary_contact_email
-            && self.postal_address == customer.postal_address
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -108,8 +100,8 @@ pub enum CustomerError {
     Invalid(Violations),
     #[error("customer {0} not found")]
     NotFound(CustomerId),
-    #[error("request_id was already used for a different customer")]
-    RequestIdReused,
+    #[error(transparent)]
+    Reused(#[from] pactum_idempotency::Reused),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }

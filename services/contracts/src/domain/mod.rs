@@ -2,6 +2,5 @@
 
 pub mod contract;
 pub mod customer;
-pub mod request_id;
 pub mod storage;
 pub mod terms;

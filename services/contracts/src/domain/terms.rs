@@ -33,6 +33,8 @@ pub enum TermsError {
     #[error("terms version {0} is already published")]
     AlreadyPublished(String),
     #[error(transparent)]
+    Reused(#[from] pactum_idempotency::Reused),
+    #[error(transparent)]
     Storage(#[from] StorageError),
 }
 

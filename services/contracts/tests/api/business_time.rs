@@ -43,24 +43,38 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
         party: pb::Party::Customer.into(),
         notice_date: tomorrow,
         reason: String::new(),
+        request_id: pactum_testkit::request_id(),
     };
     refused.push(refused_field(&client.give_notice(notice).await.unwrap_err()));
     let dissolve = pb::DissolveRequest {
         contract_id: id(),
         ground: pb::DissolutionGround::Bankruptcy.into(),
         effective_date: tomorrow,
+        request_id: pactum_testkit::request_id(),
     };
     refused.push(refused_field(&client.dissolve(dissolve).await.unwrap_err()));
-    let fm = pb::DeclareForceMajeureRequest { contract_id: id(), started_on: tomorrow };
+    let fm = pb::DeclareForceMajeureRequest {
+        contract_id: id(),
+        started_on: tomorrow,
+        request_id: pactum_testkit::request_id(),
+    };
     refused.push(refused_field(&client.declare_force_majeure(fm).await.unwrap_err()));
-    let fm_end = pb::TerminateForForceMajeureRequest { contract_id: id(), date: tomorrow };
+    let fm_end = pb::TerminateForForceMajeureRequest {
+        contract_id: id(),
+        date: tomorrow,
+        request_id: pactum_testkit::request_id(),
+    };
     refused.push(refused_field(&client.terminate_for_force_majeure(fm_end).await.unwrap_err()));
-    let resume = pb::ResumeRequest { contract_id: id(), date: tomorrow };
+    let resume = pb::ResumeRequest { contract_id: id(), date: tomorrow, request_id: pactum_testkit::request_id() };
     refused.push(refused_field(&client.resume(resume).await.unwrap_err()));
-    let renewals = pb::RunRenewalsRequest { as_of: date(2031, 1, 1) };
+    let renewals = pb::RunRenewalsRequest { as_of: date(2031, 1, 1), request_id: pactum_testkit::request_id() };
     refused.push(refused_field(&client.run_renewals(renewals).await.unwrap_err()));
-    let terms =
-        pb::TerminateForTermsChangeRequest { contract_id: id(), version: "2026-07".into(), notice_date: tomorrow };
+    let terms = pb::TerminateForTermsChangeRequest {
+        contract_id: id(),
+        version: "2026-07".into(),
+        notice_date: tomorrow,
+        request_id: pactum_testkit::request_id(),
+    };
     refused.push(refused_field(&client.terminate_for_terms_change(terms).await.unwrap_err()));
     let accepted_at = prost_types::Timestamp { seconds: pactum_testkit::noon(2026, 6, 2).timestamp(), nanos: 0 };
     let accept = pb::AcceptTermsRequest {
@@ -69,6 +83,7 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
         accepted_at: Some(accepted_at),
         accepted_by: "Jan".into(),
         ip_address: "192.0.2.1".into(),
+        request_id: pactum_testkit::request_id(),
     };
     refused.push(refused_field(&client.accept_terms(accept).await.unwrap_err()));
     assert_eq!(
@@ -76,13 +91,21 @@ async fn no_date_from_the_future_is_accepted_and_a_refusal_changes_nothing() {
         ["notice_date", "effective_date", "started_on", "date", "date", "as_of", "notice_date", "accepted_at"]
     );
     // Far beyond the calendar the platform accepts: refused at the edge, in milliseconds.
-    let far = client.run_renewals(pb::RunRenewalsRequest { as_of: date(9999, 12, 31) }).await.unwrap_err();
+    let far = client
+        .run_renewals(pb::RunRenewalsRequest { as_of: date(9999, 12, 31), request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap_err();
     assert_eq!(far.code(), Code::InvalidArgument);
     assert_eq!(snapshot(&app).await, before, "no refused call changed a row or wrote an event");
 
     // Today is accepted, and announcements are dated today by the clock.
     let suspended = client
-        .suspend(pb::SuspendRequest { contract_id: id(), reason: "unpaid".into(), effective_date: date(2026, 6, 15) })
+        .suspend(pb::SuspendRequest {
+            contract_id: id(),
+            reason: "unpaid".into(),
+            effective_date: date(2026, 6, 15),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap()
         .into_inner();

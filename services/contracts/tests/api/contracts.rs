@@ -75,7 +75,7 @@ async fn signing_is_idempotent_on_request_id() {
     app.publish_terms("2026-01", (2025, 1, 1), (2025, 2, 1), false).await.unwrap();
     let customer = app.customer().await;
     let mut request = app.sign_request(&customer, (2026, 1, 1), 12);
-    request.request_id = "sign-1".into();
+    request.request_id = "00000000-0000-4000-8000-000000000011".into();
     let first = app.client.clone().sign_contract(request.clone()).await.unwrap().into_inner();
     let again = app.client.clone().sign_contract(request.clone()).await.unwrap().into_inner();
     assert_eq!(first, again);
@@ -133,6 +133,7 @@ async fn notice_follows_article_13_2_and_racing_notices_do_not_both_win() {
         party: pb::Party::Customer.into(),
         notice_date: date(2026, 12, day),
         reason: "budget".into(),
+        request_id: pactum_testkit::request_id(),
     };
     app.advance_to((2026, 12, 2)).await;
 
@@ -170,6 +171,7 @@ async fn notice_follows_article_13_2_and_racing_notices_do_not_both_win() {
             party: pb::Party::Vendor.into(),
             notice_date: date(2026, 12, 1),
             reason: String::new(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -186,12 +188,22 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
 
     app.set_today((2026, 3, 10)).await;
     let early = client
-        .suspend(pb::SuspendRequest { contract_id: id(), reason: "unpaid".into(), effective_date: date(2026, 3, 1) })
+        .suspend(pb::SuspendRequest {
+            contract_id: id(),
+            reason: "unpaid".into(),
+            effective_date: date(2026, 3, 1),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap_err();
     assert_eq!(article_of(&early), "8.9");
     let announced = client
-        .suspend(pb::SuspendRequest { contract_id: id(), reason: "unpaid".into(), effective_date: date(2026, 3, 24) })
+        .suspend(pb::SuspendRequest {
+            contract_id: id(),
+            reason: "unpaid".into(),
+            effective_date: date(2026, 3, 24),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap()
         .into_inner();
@@ -201,7 +213,11 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
     app.set_today((2026, 4, 1)).await;
     assert!(
         !client
-            .resume(pb::ResumeRequest { contract_id: id(), date: date(2026, 4, 1) })
+            .resume(pb::ResumeRequest {
+                contract_id: id(),
+                date: date(2026, 4, 1),
+                request_id: pactum_testkit::request_id()
+            })
             .await
             .unwrap()
             .into_inner()
@@ -209,14 +225,19 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
     );
 
     let blocked = client
-        .block_access(pb::BlockAccessRequest { contract_id: id(), reason: "shared credentials".into(), urgent: false })
+        .block_access(pb::BlockAccessRequest {
+            contract_id: id(),
+            reason: "shared credentials".into(),
+            urgent: false,
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap()
         .into_inner();
     assert!(blocked.access_blocked);
     assert!(
         !client
-            .unblock_access(pb::UnblockAccessRequest { contract_id: id() })
+            .unblock_access(pb::UnblockAccessRequest { contract_id: id(), request_id: pactum_testkit::request_id() })
             .await
             .unwrap()
             .into_inner()
@@ -224,17 +245,35 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
     );
 
     app.set_today((2026, 5, 1)).await;
-    client.declare_force_majeure(pb::DeclareForceMajeureRequest { contract_id: id(), started_on: None }).await.unwrap();
+    client
+        .declare_force_majeure(pb::DeclareForceMajeureRequest {
+            contract_id: id(),
+            started_on: None,
+            request_id: pactum_testkit::request_id(),
+        })
+        .await
+        .unwrap();
     app.set_today((2026, 6, 30)).await;
     let too_soon = client
-        .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest { contract_id: id(), date: date(2026, 6, 30) })
+        .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest {
+            contract_id: id(),
+            date: date(2026, 6, 30),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap_err();
     assert_eq!(article_of(&too_soon), "11.2");
-    client.end_force_majeure(pb::EndForceMajeureRequest { contract_id: id() }).await.unwrap();
+    client
+        .end_force_majeure(pb::EndForceMajeureRequest { contract_id: id(), request_id: pactum_testkit::request_id() })
+        .await
+        .unwrap();
     app.set_today((2026, 8, 1)).await;
     let no_longer = client
-        .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest { contract_id: id(), date: date(2026, 8, 1) })
+        .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest {
+            contract_id: id(),
+            date: date(2026, 8, 1),
+            request_id: pactum_testkit::request_id(),
+        })
         .await
         .unwrap_err();
     assert_eq!(article_of(&no_longer), "11.2", "force majeure that ended allows no termination");
@@ -244,6 +283,7 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
         .declare_force_majeure(pb::DeclareForceMajeureRequest {
             contract_id: other.contract_id.clone(),
             started_on: date(2026, 5, 1),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap();
@@ -251,6 +291,7 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
         .terminate_for_force_majeure(pb::TerminateForForceMajeureRequest {
             contract_id: other.contract_id.clone(),
             date: date(2026, 7, 1),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -262,6 +303,7 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
             contract_id: id(),
             ground: pb::DissolutionGround::Bankruptcy.into(),
             effective_date: date(2026, 7, 15),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -273,13 +315,21 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
             party: pb::Party::Customer.into(),
             notice_date: date(2026, 8, 1),
             reason: String::new(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap_err();
     assert!(after.message().contains("DISSOLVED"), "{}", after.message());
 
-    let missing =
-        client.dissolve(pb::DissolveRequest { contract_id: id(), ground: 0, effective_date: None }).await.unwrap_err();
+    let missing = client
+        .dissolve(pb::DissolveRequest {
+            contract_id: id(),
+            ground: 0,
+            effective_date: None,
+            request_id: pactum_testkit::request_id(),
+        })
+        .await
+        .unwrap_err();
     let fields: Vec<String> =
         missing.get_details_bad_request().unwrap().field_violations.into_iter().map(|v| v.field).collect();
     assert_eq!(fields, ["ground"], "the effective date may be left out: today");
@@ -289,6 +339,7 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
             contract_id: other.contract_id.clone(),
             ground: pb::DissolutionGround::Liquidation.into(),
             effective_date: date(2026, 8, 2),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap_err();
@@ -311,6 +362,7 @@ async fn renewals_run_once_per_day_and_end_what_was_noticed() {
             party: pb::Party::Customer.into(),
             notice_date: None,
             reason: String::new(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap();
@@ -339,6 +391,7 @@ async fn contracts_are_listed_by_customer_and_status() {
             party: pb::Party::Customer.into(),
             notice_date: date(2026, 2, 1),
             reason: String::new(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap();

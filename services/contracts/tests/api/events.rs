@@ -19,7 +19,7 @@ async fn a_lifecycle_publishes_its_events_in_order_with_whole_contracts() {
             customer_id: customer.clone(),
             start_date: date(2026, 1, 1),
             trial_days: 14,
-            request_id: "t-1".into(),
+            request_id: "00000000-0000-4000-8000-000000000012".into(),
         })
         .await
         .unwrap()
@@ -34,6 +34,7 @@ async fn a_lifecycle_publishes_its_events_in_order_with_whole_contracts() {
             party: pb::Party::Customer.into(),
             notice_date: date(2026, 3, 10),
             reason: "moving".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()

@@ -121,6 +121,7 @@ impl TestApp {
                 effective_date: date(effective.0, effective.1, effective.2),
                 materially_worse: worse,
                 summary: "what changes".into(),
+                request_id: pactum_testkit::request_id(),
             })
             .await
             .map(tonic::Response::into_inner)
@@ -154,7 +155,12 @@ impl TestApp {
     /// would: without `as_of`.
     pub async fn run_renewals(&self, today: (i32, i32, i32)) -> pb::RunRenewalsResponse {
         self.advance_to(today).await;
-        self.client.clone().run_renewals(pb::RunRenewalsRequest { as_of: None }).await.unwrap().into_inner()
+        self.client
+            .clone()
+            .run_renewals(pb::RunRenewalsRequest { as_of: None, request_id: pactum_testkit::request_id() })
+            .await
+            .unwrap()
+            .into_inner()
     }
 }
 

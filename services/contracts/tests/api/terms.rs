@@ -31,6 +31,7 @@ async fn acceptances_are_logged_once() {
         accepted_at: Some(prost_types::Timestamp { seconds: 1_795_000_000, nanos: 0 }),
         accepted_by: by.into(),
         ip_address: "192.0.2.10".into(),
+        request_id: pactum_testkit::request_id(),
     };
     let mut client = app.client.clone();
     let early = client.accept_terms(accept("2027-01", "Jan de Vries")).await.unwrap_err();
@@ -63,6 +64,7 @@ async fn a_materially_worse_version_lets_the_customer_leave_on_its_effective_dat
         contract_id: c.contract_id.clone(),
         version: version.into(),
         notice_date: date(day.0, day.1, day.2),
+        request_id: pactum_testkit::request_id(),
     };
     assert_eq!(
         article_of(&client.terminate_for_terms_change(request("2026-08", (2026, 6, 1))).await.unwrap_err()),
@@ -87,6 +89,7 @@ async fn the_primary_contact_can_be_updated() {
         .update_primary_contact(pb::UpdatePrimaryContactRequest {
             customer_id: customer.clone(),
             primary_contact_email: "new@acme.nl".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()
@@ -96,6 +99,7 @@ async fn the_primary_contact_can_be_updated() {
         .update_primary_contact(pb::UpdatePrimaryContactRequest {
             customer_id: customer,
             primary_contact_email: "nope".into(),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap_err();
@@ -131,6 +135,7 @@ async fn the_postal_address_is_validated_and_announced() {
         .update_postal_address(pb::UpdatePostalAddressRequest {
             customer_id: created.customer_id.clone(),
             postal_address: address("3511 AA").map(|a| pb::PostalAddress { city: "Utrecht".into(), ..a }),
+            request_id: pactum_testkit::request_id(),
         })
         .await
         .unwrap()

@@ -1,22 +1,31 @@
 //! `pactum.billing.v1.BillingService`.
 
 pub mod convert;
+mod errors;
+mod responses;
 
 use std::sync::Arc;
 
 use pactum_domain::{ContractId, CustomerId, Violations, calendar::CivilPeriod, page::PageRequest};
+use pactum_idempotency::{RequestIds, job, once, reply};
 use pactum_platform::{
     parsed_or_invalid,
-    status::{Failure, ServiceError, invalid_argument, to_status},
+    status::{invalid_argument, to_status},
     wire,
 };
 use pactum_proto::pactum::billing::v1::{self as pb, billing_service_server::BillingService};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
-use self::convert::{
-    amount_due_to_proto, batch_to_proto, invoice_to_proto, kind_from_proto, mandate_to_proto, payment_to_proto,
-    price_change_to_proto, status_from_proto,
+use self::{
+    convert::{
+        amount_due_to_proto, batch_to_proto, invoice_to_proto, kind_from_proto, mandate_to_proto,
+        price_change_to_proto, status_from_proto,
+    },
+    responses::{
+        billing_response, credit_response, dunning_response, hand_over_response, import_response, payment_response,
+        rate_response, resolve_response,
+    },
 };
 use crate::{
     adapters::documents::{bank_reports, pain008, pdf, ubl},
@@ -34,22 +43,6 @@ use crate::{
 };
 
 pub const SERVICE: &str = "billing";
-
-impl ServiceError for BillingError {
-    fn failure(&self) -> Failure<'_> {
-        match self {
-            Self::Invalid(violations) => Failure::InvalidArgument(violations),
-            Self::NotFound { resource, id } => Failure::NotFound { resource, id: id.clone() },
-            Self::Refused { article, reason, message } => {
-                Failure::Refused { article, reason, message: message.clone() }
-            }
-            Self::RequestIdReused => {
-                Failure::Conflict { message: "request_id was already used for a different request".to_owned() }
-            }
-            Self::Storage(_) => Failure::Internal,
-        }
-    }
-}
 
 fn status(error: BillingError) -> Status {
     to_status(SERVICE, &error)
@@ -91,6 +84,7 @@ pub struct BillingGrpc<S> {
     collections: Arc<Collections<S>>,
     issuer: Arc<Issuer>,
     creditor: CreditorId,
+    ids: RequestIds,
 }
 
 impl<S> BillingGrpc<S> {
@@ -99,14 +93,10 @@ impl<S> BillingGrpc<S> {
         collections: Arc<Collections<S>>,
         issuer: Issuer,
         creditor: CreditorId,
+        ids: RequestIds,
     ) -> Self {
-        Self { invoicing, collections, issuer: Arc::new(issuer), creditor }
+        Self { invoicing, collections, issuer: Arc::new(issuer), creditor, ids }
     }
-}
-
-fn request_id(raw: &str) -> Option<String> {
-    let trimmed = raw.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
 #[tonic::async_trait]
@@ -116,11 +106,14 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::RunBillingRequest>,
     ) -> Result<Response<pb::RunBillingResponse>, Status> {
+        let mut r = request.into_inner();
         let mut f = Fields::default();
-        let as_of = f.optional_date("as_of", request.get_ref().as_of.as_ref());
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("RunBilling", &request_id, &r, &mut f.0);
+        let as_of = f.optional_date("as_of", r.as_of.as_ref());
         f.done()?;
-        let issued = self.invoicing.run_billing(as_of).await.map_err(status)?;
-        Ok(Response::new(pb::RunBillingResponse { invoices_issued: i64::try_from(issued).unwrap_or(i64::MAX) }))
+        let run = async { self.invoicing.run_billing(as_of).await.map_err(status) };
+        job(self.ids.log(), key, run, billing_response).await
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
@@ -157,12 +150,15 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::DisputeInvoiceRequest>,
     ) -> Result<Response<pb::Invoice>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("DisputeInvoice", &request_id, &r, &mut f.0);
         let id = f.uuid("invoice_id", &r.invoice_id);
         let on = f.optional_date("disputed_on", r.disputed_on.as_ref());
         let (id,) = parsed_or_invalid!(f.0; id);
-        Ok(Response::new(invoice_to_proto(&self.invoicing.dispute(id, on, r.reason).await.map_err(status)?)))
+        let outcome = self.invoicing.dispute(id, on, r.reason, once(key, invoice_to_proto)).await.map_err(status)?;
+        reply(outcome, invoice_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
@@ -170,8 +166,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::ResolveDisputeRequest>,
     ) -> Result<Response<pb::ResolveDisputeResponse>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("ResolveDispute", &request_id, &r, &mut f.0);
         let id = f.uuid("invoice_id", &r.invoice_id);
         let upheld = match pb::DisputeOutcome::try_from(r.outcome) {
             Ok(pb::DisputeOutcome::Upheld) => Some(true),
@@ -182,11 +180,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             }
         };
         let (id, upheld) = parsed_or_invalid!(f.0; id, upheld);
-        let (invoice, credit) = self.invoicing.resolve_dispute(id, upheld).await.map_err(status)?;
-        Ok(Response::new(pb::ResolveDisputeResponse {
-            invoice: Some(invoice_to_proto(&invoice)),
-            credit_note: credit.as_ref().map(invoice_to_proto),
-        }))
+        let outcome = self.invoicing.resolve_dispute(id, upheld, once(key, resolve_response)).await.map_err(status)?;
+        reply(outcome, resolve_response)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
@@ -194,18 +189,18 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::InvoiceExtraWorkRequest>,
     ) -> Result<Response<pb::Invoice>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("InvoiceExtraWork", &request_id, &r, &mut f.0);
         let customer = f.0.check("customer_id", CustomerId::parse(&r.customer_id));
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
         let on = f.optional_date("ordered_on", r.ordered_on.as_ref());
         let (customer, amount) = parsed_or_invalid!(f.0; customer, amount);
-        let invoice = self
-            .invoicing
-            .invoice_extra_work(customer, &r.description, amount, on, request_id(&r.request_id))
-            .await
-            .map_err(status)?;
-        Ok(Response::new(invoice_to_proto(&invoice)))
+        let once = once(key, invoice_to_proto);
+        let outcome =
+            self.invoicing.invoice_extra_work(customer, &r.description, amount, on, once).await.map_err(status)?;
+        reply(outcome, invoice_to_proto)
     }
 
     #[tracing::instrument(skip_all)]
@@ -213,8 +208,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::ChangePricesRequest>,
     ) -> Result<Response<pb::PriceChange>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("ChangePrices", &request_id, &r, &mut f.0);
         let kind = kind_from_proto(r.kind);
         if kind.is_none() {
             f.0.add("kind", "is required: INDEXATION or CHANGE");
@@ -222,12 +219,9 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let effective = f.date("effective_date", r.effective_date.as_ref());
         let percent = f.percent(&r.percent);
         let (kind, effective, percent) = parsed_or_invalid!(f.0; kind, effective, percent);
-        let change = self
-            .invoicing
-            .change_prices(kind, effective, percent, r.reason, request_id(&r.request_id))
-            .await
-            .map_err(status)?;
-        Ok(Response::new(price_change_to_proto(&change)))
+        let once = once(key, price_change_to_proto);
+        let outcome = self.invoicing.change_prices(kind, effective, percent, r.reason, once).await.map_err(status)?;
+        reply(outcome, price_change_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -235,8 +229,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::CreditReducedAvailabilityRequest>,
     ) -> Result<Response<pb::CreditReducedAvailabilityResponse>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("CreditReducedAvailability", &request_id, &r, &mut f.0);
         let contract = f.0.check("contract_id", ContractId::parse(&r.contract_id));
         let start = f.date("period_start", r.period_start.as_ref());
         let end = f.date("period_end", r.period_end.as_ref());
@@ -249,11 +245,13 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             _ => None,
         };
         let (contract, period, percent) = parsed_or_invalid!(f.0; contract, period, percent);
-        let notes =
-            self.invoicing.credit_reduced_availability(contract, period, percent, r.reason).await.map_err(status)?;
-        Ok(Response::new(pb::CreditReducedAvailabilityResponse {
-            credit_notes: notes.iter().map(invoice_to_proto).collect(),
-        }))
+        let once = once(key, credit_response);
+        let outcome = self
+            .invoicing
+            .credit_reduced_availability(contract, period, percent, r.reason, once)
+            .await
+            .map_err(status)?;
+        reply(outcome, credit_response)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -315,16 +313,16 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::SetStatutoryRateRequest>,
     ) -> Result<Response<pb::StatutoryRate>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("SetStatutoryRate", &request_id, &r, &mut f.0);
         let from = f.date("valid_from", r.valid_from.as_ref());
         let percent = f.percent(&r.percent);
         let (from, percent) = parsed_or_invalid!(f.0; from, percent);
-        let rate = self.collections.set_statutory_rate(from, percent).await.map_err(status)?;
-        Ok(Response::new(pb::StatutoryRate {
-            valid_from: Some(wire::date_to_wire(rate.valid_from)),
-            percent: rate.percent.to_string(),
-        }))
+        let outcome =
+            self.collections.set_statutory_rate(from, percent, once(key, rate_response)).await.map_err(status)?;
+        reply(outcome, rate_response)
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
@@ -346,17 +344,15 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::HandOverForCollectionRequest>,
     ) -> Result<Response<pb::HandOverForCollectionResponse>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("HandOverForCollection", &request_id, &r, &mut f.0);
         let id = f.uuid("invoice_id", &r.invoice_id);
         let on = f.optional_date("date", r.date.as_ref());
         let (id,) = parsed_or_invalid!(f.0; id);
-        let (invoice, costs) = self.collections.hand_over(id, on).await.map_err(status)?;
-        Ok(Response::new(pb::HandOverForCollectionResponse {
-            invoice: Some(invoice_to_proto(&invoice)),
-            collection_costs: Some(wire::money_to_wire(costs)),
-            article: crate::domain::article::LATE_PAYMENT.to_owned(),
-        }))
+        let outcome = self.collections.hand_over(id, on, once(key, hand_over_response)).await.map_err(status)?;
+        reply(outcome, hand_over_response)
     }
 
     #[tracing::instrument(skip_all, fields(invoice.id = %request.get_ref().invoice_id))]
@@ -364,25 +360,17 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::RecordPaymentRequest>,
     ) -> Result<Response<pb::RecordPaymentResponse>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("RecordPayment", &request_id, &r, &mut f.0);
         let id = f.uuid("invoice_id", &r.invoice_id);
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
         let on = f.optional_date("paid_on", r.paid_on.as_ref());
         let (id, amount) = parsed_or_invalid!(f.0; id, amount);
-        let (payment, invoice, due) = self
-            .collections
-            .record_payment(id, amount, on, r.reference, request_id(&r.request_id))
-            .await
-            .map_err(status)?;
-        Ok(Response::new(pb::RecordPaymentResponse {
-            payment: Some(payment_to_proto(&payment)),
-            invoice: Some(invoice_to_proto(&invoice)),
-            amount_due: Some(pb::AmountDue {
-                as_of: Some(wire::date_to_wire(payment.paid_on)),
-                ..amount_due_to_proto(id, &due)
-            }),
-        }))
+        let once = once(key, payment_response);
+        let outcome = self.collections.record_payment(id, amount, on, r.reference, once).await.map_err(status)?;
+        reply(outcome, payment_response)
     }
 
     #[tracing::instrument(skip_all, fields(mandate.id = %request.get_ref().mandate_id))]
@@ -390,8 +378,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::RegisterMandateRequest>,
     ) -> Result<Response<pb::Mandate>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("RegisterMandate", &request_id, &r, &mut f.0);
         let customer = f.0.check("customer_id", CustomerId::parse(&r.customer_id));
         let signed = f.date("signed_on", r.signed_on.as_ref());
         let scheme = match pb::SepaScheme::try_from(r.scheme) {
@@ -401,8 +391,8 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         };
         let mandate = Mandate::register(&r.mandate_id, customer, &r.iban, &r.bic, &r.debtor_name, signed, scheme, f.0)
             .map_err(|v| invalid_argument(&v))?;
-        let mandate = self.collections.register_mandate(mandate).await.map_err(status)?;
-        Ok(Response::new(mandate_to_proto(&mandate)))
+        let outcome = self.collections.register_mandate(mandate, once(key, mandate_to_proto)).await.map_err(status)?;
+        reply(outcome, mandate_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(mandate.id = %request.get_ref().mandate_id))]
@@ -410,12 +400,15 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::RevokeMandateRequest>,
     ) -> Result<Response<pb::Mandate>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("RevokeMandate", &request_id, &r, &mut f.0);
         let on = f.optional_date("revoked_on", r.revoked_on.as_ref());
         f.done()?;
-        let mandate = self.collections.revoke_mandate(r.mandate_id.trim(), on).await.map_err(status)?;
-        Ok(Response::new(mandate_to_proto(&mandate)))
+        let once = once(key, mandate_to_proto);
+        let outcome = self.collections.revoke_mandate(r.mandate_id.trim(), on, once).await.map_err(status)?;
+        reply(outcome, mandate_to_proto)
     }
 
     #[tracing::instrument(skip_all)]
@@ -423,20 +416,21 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::ExportDirectDebitsRequest>,
     ) -> Result<Response<pb::DirectDebitBatch>, Status> {
+        let mut r = request.into_inner();
         let mut f = Fields::default();
-        let date = f.date("collection_date", request.get_ref().collection_date.as_ref());
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("ExportDirectDebits", &request_id, &r, &mut f.0);
+        let date = f.date("collection_date", r.collection_date.as_ref());
         let (date,) = parsed_or_invalid!(f.0; date);
         let issuer = self.issuer.clone();
         let creditor = self.creditor.clone();
         let created_at = self.collections.now();
-        let batch = self
-            .collections
-            .export_direct_debits(date, move |message_id, collections| {
-                pain008::document(message_id, created_at, date, collections, &issuer, &creditor)
-            })
-            .await
-            .map_err(status)?;
-        Ok(Response::new(batch_to_proto(&batch, date, true)))
+        let render = move |message_id: &str, collections: &[_]| {
+            pain008::document(message_id, created_at, date, collections, &issuer, &creditor)
+        };
+        let to = move |batch: &_| batch_to_proto(batch, date, true);
+        let outcome = self.collections.export_direct_debits(date, render, once(key, to)).await.map_err(status)?;
+        reply(outcome, to)
     }
 
     #[tracing::instrument(skip_all)]
@@ -444,19 +438,17 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::ImportBankReportRequest>,
     ) -> Result<Response<pb::ImportBankReportResponse>, Status> {
-        let report = bank_reports::parse(&request.get_ref().xml)
-            .map_err(|e| invalid_argument(&Violations::single("xml", e.to_string())))?;
+        let mut r = request.into_inner();
+        let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("ImportBankReport", &request_id, &r, &mut f.0);
+        f.done()?;
+        let report =
+            bank_reports::parse(&r.xml).map_err(|e| invalid_argument(&Violations::single("xml", e.to_string())))?;
         let (message_id, kind) = (report.message_id.clone(), report.kind);
-        let summary = self.collections.import_bank_report(report).await.map_err(status)?;
-        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        Ok(Response::new(pb::ImportBankReportResponse {
-            message_id,
-            kind: kind.as_str().to_owned(),
-            duplicate: summary.duplicate,
-            collected: n(summary.collected),
-            failed: n(summary.failed),
-            unknown: n(summary.unknown),
-        }))
+        let to = move |summary: &_| import_response(&message_id, kind, summary);
+        let outcome = self.collections.import_bank_report(report, once(key, to.clone())).await.map_err(status)?;
+        reply(outcome, to)
     }
 
     #[tracing::instrument(skip_all)]
@@ -464,15 +456,13 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         &self,
         request: Request<pb::RunDunningRequest>,
     ) -> Result<Response<pb::RunDunningResponse>, Status> {
+        let mut r = request.into_inner();
         let mut f = Fields::default();
-        let as_of = f.optional_date("as_of", request.get_ref().as_of.as_ref());
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("RunDunning", &request_id, &r, &mut f.0);
+        let as_of = f.optional_date("as_of", r.as_of.as_ref());
         f.done()?;
-        let counts = self.collections.run_dunning(as_of).await.map_err(status)?;
-        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        Ok(Response::new(pb::RunDunningResponse {
-            reminders: n(counts.reminders),
-            customers_in_default: n(counts.defaults),
-            defaults_cured: n(counts.cured),
-        }))
+        let run = async { self.collections.run_dunning(as_of).await.map_err(status) };
+        job(self.ids.log(), key, run, dunning_response).await
     }
 }

@@ -9,9 +9,7 @@ impl ServiceError for CustomerError {
         match self {
             Self::Invalid(violations) => Failure::InvalidArgument(violations),
             Self::NotFound(id) => Failure::NotFound { resource: "customer", id: id.to_string() },
-            Self::RequestIdReused => {
-                Failure::Conflict { message: "request_id was already used for a different customer".to_owned() }
-            }
+            Self::Reused(reused) => Failure::Conflict { message: reused.to_string() },
             Self::Storage(_) => Failure::Internal,
         }
     }
@@ -26,9 +24,7 @@ impl ServiceError for ContractError {
             Self::Refused { article, reason, message } => {
                 Failure::Refused { article, reason, message: message.clone() }
             }
-            Self::RequestIdReused => {
-                Failure::Conflict { message: "request_id was already used for a different request".to_owned() }
-            }
+            Self::Reused(reused) => Failure::Conflict { message: reused.to_string() },
             Self::Storage(_) => Failure::Internal,
         }
     }
@@ -46,6 +42,7 @@ impl ServiceError for TermsError {
             Self::AlreadyPublished(version) => {
                 Failure::AlreadyExists { resource: "terms version", id: version.clone() }
             }
+            Self::Reused(reused) => Failure::Conflict { message: reused.to_string() },
             Self::Storage(_) => Failure::Internal,
         }
     }

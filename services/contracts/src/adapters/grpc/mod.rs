@@ -6,6 +6,7 @@ mod errors;
 use std::sync::Arc;
 
 use pactum_domain::page::PageRequest;
+use pactum_idempotency::{RequestIds, job, once, reply};
 use pactum_platform::{
     parsed_or_invalid,
     status::{invalid_argument, to_status},
@@ -25,8 +26,7 @@ use crate::{
         terms::{Terms, TermsStore},
     },
     domain::{
-        contract::{NewContract, NewTrial, RawLine, article},
-        request_id::RequestId,
+        contract::{Contract, NewContract, NewTrial, RawLine, article},
         terms::{TermsAcceptance, TermsVersion},
     },
 };
@@ -48,11 +48,17 @@ pub struct ContractGrpc<Cu, Co, Te> {
     customers: Arc<Customers<Cu>>,
     contracts: Arc<Contracts<Co>>,
     terms: Arc<Terms<Te, Co>>,
+    ids: RequestIds,
 }
 
 impl<Cu, Co, Te> ContractGrpc<Cu, Co, Te> {
-    pub fn new(customers: Arc<Customers<Cu>>, contracts: Arc<Contracts<Co>>, terms: Arc<Terms<Te, Co>>) -> Self {
-        Self { customers, contracts, terms }
+    pub fn new(
+        customers: Arc<Customers<Cu>>,
+        contracts: Arc<Contracts<Co>>,
+        terms: Arc<Terms<Te, Co>>,
+        ids: RequestIds,
+    ) -> Self {
+        Self { customers, contracts, terms, ids }
     }
 }
 
@@ -60,8 +66,22 @@ fn page_size(raw: i32, fields: &mut Fields) -> Option<u32> {
     fields.violations.check("page_size", u32::try_from(raw).map_err(|_| "must not be negative"))
 }
 
-fn reply(contract: &crate::domain::contract::Contract) -> Result<Response<pb::Contract>, Status> {
-    Ok(Response::new(contract_to_proto(contract)))
+fn give_notice_response((contract, end): &(Contract, chrono::NaiveDate)) -> pb::GiveNoticeResponse {
+    pb::GiveNoticeResponse {
+        contract: Some(contract_to_proto(contract)),
+        effective_end_date: Some(wire::date_to_wire(*end)),
+        article: article::NOTICE.to_owned(),
+    }
+}
+
+fn renewals_response(counts: &crate::application::contracts::RenewalCounts) -> pb::RunRenewalsResponse {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    pb::RunRenewalsResponse {
+        renewed: n(counts.renewed),
+        terminated: n(counts.terminated),
+        trials_expired: n(counts.trials_expired),
+        suspensions_effective: n(counts.suspensions_effective),
+    }
 }
 
 #[tonic::async_trait]
@@ -76,17 +96,22 @@ where
         &self,
         request: Request<pb::CreateCustomerRequest>,
     ) -> Result<Response<pb::Customer>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
+        let mut f = Fields::default();
+        let id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("CreateCustomer", &id, &r, &mut f.violations);
         let input = RegisterCustomer {
             postal_address: address_from_proto(r.postal_address.as_ref()),
             name: r.name,
             kvk_number: r.kvk_number,
             primary_contact_email: r.primary_contact_email,
-            request_id: r.request_id,
         };
-        let customer = self.customers.register(input).await.map_err(status)?;
-        tracing::Span::current().record("customer.id", tracing::field::display(customer.id));
-        Ok(Response::new(customer_to_proto(&customer)))
+        let outcome =
+            self.customers.register(input, f.violations, once(key, customer_to_proto)).await.map_err(status)?;
+        if let Some(customer) = outcome.as_done() {
+            tracing::Span::current().record("customer.id", tracing::field::display(customer.id));
+        }
+        reply(outcome, customer_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
@@ -127,12 +152,16 @@ where
         &self,
         request: Request<pb::UpdatePrimaryContactRequest>,
     ) -> Result<Response<pb::Customer>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("UpdatePrimaryContact", &request_id, &r, &mut f.violations);
         let id = f.customer_id(&r.customer_id);
         let (id,) = parsed_or_invalid!(f.violations; id);
-        let customer = self.customers.update_primary_contact(id, &r.primary_contact_email).await.map_err(status)?;
-        Ok(Response::new(customer_to_proto(&customer)))
+        let once = once(key, customer_to_proto);
+        let outcome =
+            self.customers.update_primary_contact(id, &r.primary_contact_email, once).await.map_err(status)?;
+        reply(outcome, customer_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
@@ -140,37 +169,42 @@ where
         &self,
         request: Request<pb::UpdatePostalAddressRequest>,
     ) -> Result<Response<pb::Customer>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("UpdatePostalAddress", &request_id, &r, &mut f.violations);
         let id = f.customer_id(&r.customer_id);
         let address = address_from_proto(r.postal_address.as_ref());
         if address.is_none() {
             f.violations.add("postal_address", "is required");
         }
         let (id, address) = parsed_or_invalid!(f.violations; id, address);
-        let customer = self.customers.update_postal_address(id, address).await.map_err(status)?;
-        Ok(Response::new(customer_to_proto(&customer)))
+        let outcome =
+            self.customers.update_postal_address(id, address, once(key, customer_to_proto)).await.map_err(status)?;
+        reply(outcome, customer_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
     async fn start_trial(&self, request: Request<pb::StartTrialRequest>) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("StartTrial", &request_id, &r, &mut f.violations);
         let customer = f.customer_id(&r.customer_id);
         let start = f.date("start_date", r.start_date.as_ref());
-        let request_id = RequestId::parse_optional(&r.request_id, &mut f.violations);
         let trial = NewTrial::parse(start, r.trial_days, &mut f.violations, customer);
         let (trial,) = parsed_or_invalid!(f.violations; trial);
-        reply(&self.contracts.start_trial(trial, request_id).await.map_err(status)?)
+        reply(self.contracts.start_trial(trial, once(key, contract_to_proto)).await.map_err(status)?, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id, contract.id))]
     async fn sign_contract(&self, request: Request<pb::SignContractRequest>) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("SignContract", &request_id, &r, &mut f.violations);
         let customer = f.customer_id(&r.customer_id);
         let start = f.date("start_date", r.start_date.as_ref());
-        let request_id = RequestId::parse_optional(&r.request_id, &mut f.violations);
         let lines = r
             .lines
             .into_iter()
@@ -191,9 +225,11 @@ where
             &mut f.violations,
         );
         let (new,) = parsed_or_invalid!(f.violations; new);
-        let contract = self.contracts.sign(new, request_id).await.map_err(status)?;
-        tracing::Span::current().record("contract.id", tracing::field::display(contract.id));
-        reply(&contract)
+        let outcome = self.contracts.sign(new, once(key, contract_to_proto)).await.map_err(status)?;
+        if let Some(contract) = outcome.as_done() {
+            tracing::Span::current().record("contract.id", tracing::field::display(contract.id));
+        }
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -201,58 +237,70 @@ where
         &self,
         request: Request<pb::GiveNoticeRequest>,
     ) -> Result<Response<pb::GiveNoticeResponse>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("GiveNotice", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let party = party_from_proto(r.party, &mut f.violations);
         let date = f.optional_date("notice_date", r.notice_date.as_ref());
         let (id, party) = parsed_or_invalid!(f.violations; id, party);
-        let (contract, end) = self.contracts.give_notice(id, party, date, r.reason).await.map_err(status)?;
-        Ok(Response::new(pb::GiveNoticeResponse {
-            contract: Some(contract_to_proto(&contract)),
-            effective_end_date: Some(wire::date_to_wire(end)),
-            article: article::NOTICE.to_owned(),
-        }))
+        let once = once(key, give_notice_response);
+        reply(self.contracts.give_notice(id, party, date, r.reason, once).await.map_err(status)?, give_notice_response)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
     async fn dissolve(&self, request: Request<pb::DissolveRequest>) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("Dissolve", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let ground = ground_from_proto(r.ground, &mut f.violations);
         let date = f.optional_date("effective_date", r.effective_date.as_ref());
         let (id, ground) = parsed_or_invalid!(f.violations; id, ground);
-        reply(&self.contracts.dissolve(id, ground, date).await.map_err(status)?)
+        let outcome = self.contracts.dissolve(id, ground, date, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
     async fn suspend(&self, request: Request<pb::SuspendRequest>) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("Suspend", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let effective = f.date("effective_date", r.effective_date.as_ref());
         let (id, effective) = parsed_or_invalid!(f.violations; id, effective);
-        reply(&self.contracts.suspend(id, r.reason, effective).await.map_err(status)?)
+        let outcome =
+            self.contracts.suspend(id, r.reason, effective, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
     async fn resume(&self, request: Request<pb::ResumeRequest>) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("Resume", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let date = f.optional_date("date", r.date.as_ref());
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.contracts.resume(id, date).await.map_err(status)?)
+        let outcome = self.contracts.resume(id, date, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id, urgent = request.get_ref().urgent))]
     async fn block_access(&self, request: Request<pb::BlockAccessRequest>) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("BlockAccess", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.contracts.block_access(id, r.reason, r.urgent).await.map_err(status)?)
+        let outcome =
+            self.contracts.block_access(id, r.reason, r.urgent, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -260,10 +308,14 @@ where
         &self,
         request: Request<pb::UnblockAccessRequest>,
     ) -> Result<Response<pb::Contract>, Status> {
+        let mut r = request.into_inner();
         let mut f = Fields::default();
-        let id = f.contract_id(&request.get_ref().contract_id);
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("UnblockAccess", &request_id, &r, &mut f.violations);
+        let id = f.contract_id(&r.contract_id);
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.contracts.unblock_access(id).await.map_err(status)?)
+        let outcome = self.contracts.unblock_access(id, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -271,12 +323,16 @@ where
         &self,
         request: Request<pb::DeclareForceMajeureRequest>,
     ) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("DeclareForceMajeure", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let started = f.optional_date("started_on", r.started_on.as_ref());
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.contracts.declare_force_majeure(id, started).await.map_err(status)?)
+        let outcome =
+            self.contracts.declare_force_majeure(id, started, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -284,10 +340,14 @@ where
         &self,
         request: Request<pb::EndForceMajeureRequest>,
     ) -> Result<Response<pb::Contract>, Status> {
+        let mut r = request.into_inner();
         let mut f = Fields::default();
-        let id = f.contract_id(&request.get_ref().contract_id);
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("EndForceMajeure", &request_id, &r, &mut f.violations);
+        let id = f.contract_id(&r.contract_id);
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.contracts.end_force_majeure(id).await.map_err(status)?)
+        let outcome = self.contracts.end_force_majeure(id, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -295,12 +355,16 @@ where
         &self,
         request: Request<pb::TerminateForForceMajeureRequest>,
     ) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("TerminateForForceMajeure", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let date = f.optional_date("date", r.date.as_ref());
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.contracts.terminate_for_force_majeure(id, date).await.map_err(status)?)
+        let outcome =
+            self.contracts.terminate_for_force_majeure(id, date, once(key, contract_to_proto)).await.map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 
     #[tracing::instrument(skip_all)]
@@ -308,17 +372,14 @@ where
         &self,
         request: Request<pb::RunRenewalsRequest>,
     ) -> Result<Response<pb::RunRenewalsResponse>, Status> {
+        let mut r = request.into_inner();
         let mut f = Fields::default();
-        let as_of = f.optional_date("as_of", request.get_ref().as_of.as_ref());
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("RunRenewals", &request_id, &r, &mut f.violations);
+        let as_of = f.optional_date("as_of", r.as_of.as_ref());
         check(&f)?;
-        let counts = self.contracts.run_renewals(as_of).await.map_err(status)?;
-        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        Ok(Response::new(pb::RunRenewalsResponse {
-            renewed: n(counts.renewed),
-            terminated: n(counts.terminated),
-            trials_expired: n(counts.trials_expired),
-            suspensions_effective: n(counts.suspensions_effective),
-        }))
+        let run = async { self.contracts.run_renewals(as_of).await.map_err(status) };
+        job(self.ids.log(), key, run, renewals_response).await
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -326,7 +387,7 @@ where
         let mut f = Fields::default();
         let id = f.contract_id(&request.get_ref().contract_id);
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.contracts.get(id).await.map_err(status)?)
+        Ok(Response::new(contract_to_proto(&self.contracts.get(id).await.map_err(status)?)))
     }
 
     #[tracing::instrument(skip_all, fields(page_size = request.get_ref().page_size))]
@@ -361,14 +422,15 @@ where
         &self,
         request: Request<pb::PublishTermsRequest>,
     ) -> Result<Response<pb::TermsVersion>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("PublishTerms", &request_id, &r, &mut f.violations);
         let effective = f.date("effective_date", r.effective_date.as_ref());
         let publish = |today| {
             TermsVersion::publish(&r.version, Some(today), effective, r.materially_worse, &r.summary, f.violations)
         };
-        let terms = self.terms.publish(publish).await.map_err(status)?;
-        Ok(Response::new(terms_to_proto(&terms)))
+        reply(self.terms.publish(publish, once(key, terms_to_proto)).await.map_err(status)?, terms_to_proto)
     }
 
     #[tracing::instrument(skip_all)]
@@ -385,15 +447,17 @@ where
         &self,
         request: Request<pb::AcceptTermsRequest>,
     ) -> Result<Response<pb::TermsAcceptance>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("AcceptTerms", &request_id, &r, &mut f.violations);
         let customer = f.customer_id(&r.customer_id);
         let accepted_at = wire::timestamp_from_wire(r.accepted_at.as_ref());
         let acceptance =
             TermsAcceptance::parse(customer, &r.version, accepted_at, &r.accepted_by, &r.ip_address, f.violations)
                 .map_err(status)?;
-        let acceptance = self.terms.accept(acceptance).await.map_err(status)?;
-        Ok(Response::new(acceptance_to_proto(&acceptance)))
+        let outcome = self.terms.accept(acceptance, once(key, acceptance_to_proto)).await.map_err(status)?;
+        reply(outcome, acceptance_to_proto)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
@@ -415,14 +479,21 @@ where
         &self,
         request: Request<pb::TerminateForTermsChangeRequest>,
     ) -> Result<Response<pb::Contract>, Status> {
-        let r = request.into_inner();
+        let mut r = request.into_inner();
         let mut f = Fields::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("TerminateForTermsChange", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let date = f.optional_date("notice_date", r.notice_date.as_ref());
         if r.version.trim().is_empty() {
             f.violations.add("version", "is required");
         }
         let (id,) = parsed_or_invalid!(f.violations; id);
-        reply(&self.terms.terminate_for_terms_change(id, r.version.trim(), date).await.map_err(status)?)
+        let outcome = self
+            .terms
+            .terminate_for_terms_change(id, r.version.trim(), date, once(key, contract_to_proto))
+            .await
+            .map_err(status)?;
+        reply(outcome, contract_to_proto)
     }
 }

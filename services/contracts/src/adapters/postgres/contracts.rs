@@ -10,15 +10,13 @@ use uuid::Uuid;
 use super::{corrupt, storage, violates};
 use crate::{
     adapters::events,
-    application::contracts::{ContractStore, Created, RenewalCounts},
-    domain::{
-        contract::{
-            BillingPeriod, Change, Contract, ContractError, ContractLine, ContractStatus, Decision, NewContract,
-            NewTrial, PaymentMethod, article,
-        },
-        request_id::RequestId,
+    application::contracts::{ContractStore, RenewalCounts},
+    domain::contract::{
+        BillingPeriod, Change, Contract, ContractError, ContractLine, ContractStatus, Decision, NewContract, NewTrial,
+        PaymentMethod, article,
     },
 };
+use pactum_idempotency::{ClaimError, Once, Outcome, finish};
 
 #[derive(Debug, Clone)]
 pub struct PgContracts {
@@ -34,6 +32,15 @@ impl PgContracts {
     async fn enqueue(&self, tx: &mut PgConnection, decisions: &[Decision]) -> Result<(), ContractError> {
         let events: Vec<OutboxEvent> = decisions.iter().map(events::contract_changed).collect();
         self.outbox.enqueue_many(tx, &events).await.map_err(failed)
+    }
+}
+
+impl From<ClaimError> for ContractError {
+    fn from(error: ClaimError) -> Self {
+        match error {
+            ClaimError::Reused(reused) => Self::Reused(reused),
+            ClaimError::Storage(error) => failed(error),
+        }
     }
 }
 
@@ -160,18 +167,6 @@ async fn lock_open_trial(tx: &mut PgConnection, customer_id: CustomerId) -> Resu
     }
 }
 
-async fn by_request_id(tx: &mut PgConnection, request_id: &RequestId) -> Result<Option<Contract>, ContractError> {
-    let id =
-        sqlx::query_scalar!("SELECT contract_id FROM contracts.contracts WHERE request_id = $1", request_id.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(failed)?;
-    match id {
-        Some(id) => lock(tx, ContractId::from_uuid(id)).await,
-        None => Ok(None),
-    }
-}
-
 async fn require_customer(tx: &mut PgConnection, customer_id: CustomerId) -> Result<(), ContractError> {
     let exists = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM contracts.customers WHERE customer_id = $1) AS "exists!""#,
@@ -183,7 +178,7 @@ async fn require_customer(tx: &mut PgConnection, customer_id: CustomerId) -> Res
     if exists { Ok(()) } else { Err(ContractError::CustomerNotFound(customer_id)) }
 }
 
-async fn insert(tx: &mut PgConnection, c: &Contract, request_id: Option<&RequestId>) -> Result<(), sqlx::Error> {
+async fn insert(tx: &mut PgConnection, c: &Contract) -> Result<(), sqlx::Error> {
     let codes: Vec<String> = c.lines.iter().map(|l| l.product_code.clone()).collect();
     let quantities: Vec<i32> = c.lines.iter().map(|l| int(l.quantity)).collect();
     let prices: Vec<i64> = c.lines.iter().map(|l| l.unit_price.cents()).collect();
@@ -192,8 +187,8 @@ async fn insert(tx: &mut PgConnection, c: &Contract, request_id: Option<&Request
                contract_id, customer_id, status, suspended, suspension_effective_date, access_blocked, start_date,
                term_months, term_index, current_term_start, current_term_end, end_date, end_article, trial_end_date,
                billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
-               terms_version, force_majeure_since, version, request_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"#,
+               terms_version, force_majeure_since, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"#,
         c.id.as_uuid(),
         c.customer_id.as_uuid(),
         c.status.as_str(),
@@ -216,7 +211,6 @@ async fn insert(tx: &mut PgConnection, c: &Contract, request_id: Option<&Request
         c.terms_version.as_deref(),
         c.force_majeure_since,
         c.version,
-        request_id.map(RequestId::as_str),
     )
     .execute(&mut *tx)
     .await?;
@@ -252,17 +246,16 @@ async fn save(tx: &mut PgConnection, c: &Contract) -> Result<(), ContractError> 
 
 impl ContractStore for PgContracts {
     #[tracing::instrument(skip_all, fields(customer.id = %trial.customer_id))]
-    async fn create_trial(&self, trial: NewTrial, request_id: Option<RequestId>) -> Result<Created, ContractError> {
+    async fn create_trial(
+        &self,
+        trial: NewTrial,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
-        if let Some(existing) = match &request_id {
-            Some(r) => by_request_id(&mut tx, r).await?,
-            None => None,
-        } {
-            return Ok(Created::Existing(existing));
-        }
+        pactum_idempotency::replay_if_answered!(tx, once);
         require_customer(&mut tx, trial.customer_id).await?;
         let (contract, decisions) = trial.start(ContractId::new());
-        match insert(&mut tx, &contract, request_id.as_ref()).await {
+        match insert(&mut tx, &contract).await {
             Err(e) if violates(&e, "contracts_one_open_trial") => {
                 return Err(ContractError::refused(
                     article::TRIAL,
@@ -273,19 +266,13 @@ impl ContractStore for PgContracts {
             other => other.map_err(failed)?,
         }
         self.enqueue(&mut tx, &decisions).await?;
-        tx.commit().await.map_err(failed)?;
-        Ok(Created::New(contract))
+        finish(tx, once, contract).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %new.customer_id))]
-    async fn sign(&self, new: NewContract, request_id: Option<RequestId>) -> Result<Created, ContractError> {
+    async fn sign(&self, new: NewContract, once: Option<Once<Contract>>) -> Result<Outcome<Contract>, ContractError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
-        if let Some(existing) = match &request_id {
-            Some(r) => by_request_id(&mut tx, r).await?,
-            None => None,
-        } {
-            return Ok(Created::Existing(existing));
-        }
+        pactum_idempotency::replay_if_answered!(tx, once);
         require_customer(&mut tx, new.customer_id).await?;
         let published = sqlx::query_scalar!(
             r#"SELECT EXISTS (SELECT 1 FROM contracts.terms_versions WHERE version = $1) AS "exists!""#,
@@ -304,42 +291,34 @@ impl ContractStore for PgContracts {
         let trial = lock_open_trial(&mut tx, new.customer_id).await?;
         let id = ContractId::new();
         let (contract, mut decisions) = new.sign(id, trial.as_ref().map(|t| t.id))?;
-        match insert(&mut tx, &contract, request_id.as_ref()).await {
-            // A concurrent call with the same request id won the race: answer with its contract.
-            Err(e) if violates(&e, "contracts_request_id_key") => {
-                drop(tx);
-                let mut retry = self.pool.begin().await.map_err(failed)?;
-                let existing = match &request_id {
-                    Some(r) => by_request_id(&mut retry, r).await?,
-                    None => None,
-                };
-                return existing.map(Created::Existing).ok_or(ContractError::RequestIdReused);
-            }
-            other => other.map_err(failed)?,
-        }
+        insert(&mut tx, &contract).await.map_err(failed)?;
         if let Some(mut trial) = trial {
             decisions.extend(trial.convert_trial(id)?);
             save(&mut tx, &trial).await?;
         }
         self.enqueue(&mut tx, &decisions).await?;
-        tx.commit().await.map_err(failed)?;
-        Ok(Created::New(contract))
+        finish(tx, once, contract).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %id))]
-    async fn update<F>(&self, id: ContractId, change: F) -> Result<(Contract, Vec<Decision>), ContractError>
+    async fn update<F>(
+        &self,
+        id: ContractId,
+        change: F,
+        once: Option<Once<Contract>>,
+    ) -> Result<Outcome<Contract>, ContractError>
     where
         F: FnOnce(&mut Contract) -> Result<Vec<Decision>, ContractError> + Send,
     {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let mut contract = lock(&mut tx, id).await?.ok_or(ContractError::NotFound(id))?;
         let decisions = change(&mut contract)?;
         if !decisions.is_empty() {
             save(&mut tx, &contract).await?;
             self.enqueue(&mut tx, &decisions).await?;
         }
-        tx.commit().await.map_err(failed)?;
-        Ok((contract, decisions))
+        finish(tx, once, contract).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(%as_of, limit))]

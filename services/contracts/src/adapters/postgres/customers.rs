@@ -3,17 +3,15 @@
 use chrono::{DateTime, Utc};
 use pactum_bus::Outbox;
 use pactum_domain::{CustomerId, EmailAddress, KvkNumber, PostalAddress};
+use pactum_idempotency::{ClaimError, Once, Outcome, finish};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{corrupt, storage};
 use crate::{
     adapters::events,
-    application::customers::{CustomerRepository, Inserted},
-    domain::{
-        customer::{Customer, CustomerError, CustomerName},
-        request_id::RequestId,
-    },
+    application::customers::CustomerRepository,
+    domain::customer::{Customer, CustomerError, CustomerName},
 };
 
 #[derive(Debug, Clone)]
@@ -30,6 +28,15 @@ impl PgCustomers {
 
 fn failed(error: sqlx::Error) -> CustomerError {
     CustomerError::Storage(storage(error))
+}
+
+impl From<ClaimError> for CustomerError {
+    fn from(error: ClaimError) -> Self {
+        match error {
+            ClaimError::Reused(reused) => Self::Reused(reused),
+            ClaimError::Storage(error) => failed(error),
+        }
+    }
 }
 
 struct CustomerRow {
@@ -85,16 +92,19 @@ async fn lock(tx: &mut PgConnection, id: CustomerId) -> Result<Option<Customer>,
 }
 
 impl CustomerRepository for PgCustomers {
-    #[tracing::instrument(skip_all, fields(customer.id = %customer.id, idempotent = request_id.is_some()))]
-    async fn insert(&self, customer: &Customer, request_id: Option<&RequestId>) -> Result<Inserted, CustomerError> {
+    #[tracing::instrument(skip_all, fields(customer.id = %customer.id, idempotent = once.is_some()))]
+    async fn insert(
+        &self,
+        customer: &Customer,
+        once: Option<Once<Customer>>,
+    ) -> Result<Outcome<Customer>, CustomerError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let address = customer.postal_address.as_ref();
-        let inserted = sqlx::query_scalar!(
+        sqlx::query!(
             r#"INSERT INTO contracts.customers (customer_id, name, kvk_number, primary_contact_email, street, postal_code, city,
-                                               country_code, created_at, request_id)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-               ON CONFLICT (request_id) DO NOTHING
-               RETURNING customer_id"#,
+                                               country_code, created_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
             customer.id.as_uuid(),
             customer.name.as_str(),
             customer.kvk_number.as_str(),
@@ -104,36 +114,26 @@ impl CustomerRepository for PgCustomers {
             address.map(PostalAddress::city),
             address.map(PostalAddress::country_code),
             customer.created_at,
-            request_id.map(RequestId::as_str),
         )
-        .fetch_optional(&mut *tx)
+        .execute(&mut *tx)
         .await
         .map_err(failed)?;
-
-        if inserted.is_none() {
-            // The request id was used before: answer with what that call created, emit nothing.
-            let existing = sqlx::query_scalar!(
-                "SELECT customer_id FROM contracts.customers WHERE request_id = $1",
-                request_id.map(RequestId::as_str)
-            )
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(failed)?;
-            let customer = lock(&mut tx, CustomerId::from_uuid(existing)).await?;
-            return customer.map(Inserted::Existing).ok_or(CustomerError::NotFound(CustomerId::from_uuid(existing)));
-        }
-
         self.outbox.enqueue(&mut tx, &events::customer_created(customer)).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(Inserted::Created(customer.clone()))
+        finish(tx, once, customer.clone()).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %id))]
-    async fn update_contact(&self, id: CustomerId, email: &EmailAddress) -> Result<Option<Customer>, CustomerError> {
+    async fn update_contact(
+        &self,
+        id: CustomerId,
+        email: &EmailAddress,
+        once: Option<Once<Customer>>,
+    ) -> Result<Outcome<Customer>, CustomerError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
-        let Some(mut customer) = lock(&mut tx, id).await? else { return Ok(None) };
+        pactum_idempotency::replay_if_answered!(tx, once);
+        let mut customer = lock(&mut tx, id).await?.ok_or(CustomerError::NotFound(id))?;
         if customer.primary_contact_email == *email {
-            return Ok(Some(customer));
+            return finish(tx, once, customer).await.map_err(failed);
         }
         let previous = std::mem::replace(&mut customer.primary_contact_email, email.clone());
         sqlx::query!(
@@ -145,16 +145,21 @@ impl CustomerRepository for PgCustomers {
         .await
         .map_err(failed)?;
         self.outbox.enqueue(&mut tx, &events::customer_contact_changed(&customer, &previous)).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(Some(customer))
+        finish(tx, once, customer).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %id))]
-    async fn update_address(&self, id: CustomerId, address: &PostalAddress) -> Result<Option<Customer>, CustomerError> {
+    async fn update_address(
+        &self,
+        id: CustomerId,
+        address: &PostalAddress,
+        once: Option<Once<Customer>>,
+    ) -> Result<Outcome<Customer>, CustomerError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
-        let Some(mut customer) = lock(&mut tx, id).await? else { return Ok(None) };
+        pactum_idempotency::replay_if_answered!(tx, once);
+        let mut customer = lock(&mut tx, id).await?.ok_or(CustomerError::NotFound(id))?;
         if customer.postal_address.as_ref() == Some(address) {
-            return Ok(Some(customer));
+            return finish(tx, once, customer).await.map_err(failed);
         }
         customer.postal_address = Some(address.clone());
         sqlx::query!(
@@ -169,8 +174,7 @@ impl CustomerRepository for PgCustomers {
         .await
         .map_err(failed)?;
         self.outbox.enqueue(&mut tx, &events::customer_address_changed(&customer)).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(Some(customer))
+        finish(tx, once, customer).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %id))]

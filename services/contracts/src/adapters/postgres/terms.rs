@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pactum_bus::Outbox;
 use pactum_domain::CustomerId;
+use pactum_idempotency::{ClaimError, Once, Outcome, finish};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -27,6 +28,15 @@ impl PgTerms {
 
 fn failed(error: sqlx::Error) -> TermsError {
     TermsError::Storage(storage(error))
+}
+
+impl From<ClaimError> for TermsError {
+    fn from(error: ClaimError) -> Self {
+        match error {
+            ClaimError::Reused(reused) => Self::Reused(reused),
+            ClaimError::Storage(error) => failed(error),
+        }
+    }
 }
 
 struct TermsRow {
@@ -71,8 +81,13 @@ impl From<AcceptanceRow> for TermsAcceptance {
 
 impl TermsStore for PgTerms {
     #[tracing::instrument(skip_all, fields(terms.version = %terms.version))]
-    async fn publish(&self, terms: &TermsVersion) -> Result<(), TermsError> {
+    async fn publish(
+        &self,
+        terms: TermsVersion,
+        once: Option<Once<TermsVersion>>,
+    ) -> Result<Outcome<TermsVersion>, TermsError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let inserted = sqlx::query!(
             r#"INSERT INTO contracts.terms_versions (version, published_on, effective_date, materially_worse, summary)
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (version) DO NOTHING"#,
@@ -89,8 +104,8 @@ impl TermsStore for PgTerms {
         if inserted == 0 {
             return Err(TermsError::AlreadyPublished(terms.version.clone()));
         }
-        self.outbox.enqueue(&mut tx, &events::terms_published(terms)).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)
+        self.outbox.enqueue(&mut tx, &events::terms_published(&terms)).await.map_err(failed)?;
+        finish(tx, once, terms).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(terms.version = %version))]
@@ -119,8 +134,13 @@ impl TermsStore for PgTerms {
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %acceptance.customer_id, terms.version = %acceptance.version))]
-    async fn accept(&self, acceptance: &TermsAcceptance) -> Result<TermsAcceptance, TermsError> {
+    async fn accept(
+        &self,
+        acceptance: TermsAcceptance,
+        once: Option<Once<TermsAcceptance>>,
+    ) -> Result<Outcome<TermsAcceptance>, TermsError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
         let customer = sqlx::query_scalar!(
             r#"SELECT EXISTS (SELECT 1 FROM contracts.customers WHERE customer_id = $1) AS "exists!""#,
             acceptance.customer_id.as_uuid()
@@ -166,11 +186,10 @@ impl TermsStore for PgTerms {
             .fetch_one(&mut *tx)
             .await
             .map_err(failed)?;
-            return Ok(first.into());
+            return finish(tx, once, first.into()).await.map_err(failed);
         }
-        self.outbox.enqueue(&mut tx, &events::terms_accepted(acceptance)).await.map_err(failed)?;
-        tx.commit().await.map_err(failed)?;
-        Ok(acceptance.clone())
+        self.outbox.enqueue(&mut tx, &events::terms_accepted(&acceptance)).await.map_err(failed)?;
+        finish(tx, once, acceptance).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %customer_id))]

@@ -13,8 +13,8 @@ pub enum ContractError {
     /// A rule of the terms refuses the request now.
     #[error("{message} (art. {article})")]
     Refused { article: &'static str, reason: &'static str, message: String },
-    #[error("request_id was already used for a different request")]
-    RequestIdReused,
+    #[error(transparent)]
+    Reused(#[from] pactum_idempotency::Reused),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
