@@ -9,6 +9,7 @@
 #![allow(clippy::missing_panics_doc, clippy::expect_used)]
 
 pub mod grpc;
+pub mod retries;
 mod service;
 pub mod streams;
 

@@ -10,4 +10,5 @@ mod events;
 mod grpc_surface;
 mod helpers;
 mod outbox;
+mod retries;
 mod terms;
