@@ -7,5 +7,6 @@ mod documents;
 mod helpers;
 mod invoicing;
 mod payments;
+mod retries;
 mod sepa;
 mod surface;

@@ -43,7 +43,7 @@ async fn import(app: &TestApp, xml: &str) -> Result<pb::ImportBankReportResponse
 }
 
 /// A pain.002.001.03 report on `original`: (EndToEndId, TxSts, reason).
-fn pain002(id: &str, original: &str, txs: &[(&str, &str, &str)]) -> String {
+pub(crate) fn pain002(id: &str, original: &str, txs: &[(&str, &str, &str)]) -> String {
     let txs: String = txs
         .iter()
         .map(|(e2e, status, reason)| {
