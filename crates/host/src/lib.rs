@@ -125,6 +125,10 @@ impl ServiceHost {
             let follower = shared.clone();
             host.spawn_background(|shutdown| follower.follow(shutdown));
             host.test_clock = Some(shared);
+            if let Some(method) = host.config.test_pause_after_commit.clone() {
+                tracing::warn!(service = schema, method, "PACTUM_TEST_PAUSE_AFTER_COMMIT: this write never replies");
+                pactum_idempotency::pause_after_commit(method);
+            }
         }
         host.spawn_request_id_retention();
         Ok(host)

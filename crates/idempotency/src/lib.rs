@@ -29,7 +29,7 @@ mod postgres;
 pub use grpc::{job, once, reply};
 pub use key::{RequestIds, RequestKey};
 pub use once::{Once, Outcome};
-pub use postgres::{ClaimError, MIGRATOR, RequestLog, Reused, claim, finish, remember};
+pub use postgres::{ClaimError, MIGRATOR, RequestLog, Reused, claim, finish, pause_after_commit, remember};
 
 /// [`claim`]s the request id of `once` (an `Option<Once<_>>`) in the transaction `tx`, and returns from the enclosing store
 /// method with [`Outcome::Replayed`] when the same request was answered before. Errors go

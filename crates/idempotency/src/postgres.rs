@@ -138,7 +138,23 @@ pub async fn finish<T>(
     once: Option<Once<T>>,
     value: T,
 ) -> Result<crate::Outcome<T>, sqlx::Error> {
+    let method = once.as_ref().map(|o| o.key().method());
     remember(&mut tx, once, &value).await?;
     tx.commit().await?;
+    if let Some(method) = method
+        && PAUSE_AFTER_COMMIT.get().is_some_and(|paused| paused == method)
+    {
+        tracing::warn!(method, "test fault point: committed, and never replying");
+        std::future::pending::<()>().await;
+    }
     Ok(crate::Outcome::Done(value))
+}
+
+static PAUSE_AFTER_COMMIT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// A test-only fault point: from now on, writes of `method` that carry a request id stop after
+/// their commit and never reply (`PACTUM_TEST_PAUSE_AFTER_COMMIT`, with the test clock only),
+/// so a fault test can kill the process between the commit and the reply.
+pub fn pause_after_commit(method: String) {
+    let _ = PAUSE_AFTER_COMMIT.set(method);
 }

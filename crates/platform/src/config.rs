@@ -63,6 +63,10 @@ pub struct ServiceConfig {
     /// `REQUEST_ID_RETENTION_DAYS` [30, at least 30]: how long a write's `request_id` and its
     /// answer are kept, so that a retry within that time gets the first answer (AIP-155).
     pub request_id_retention_days: u32,
+    /// `PACTUM_TEST_PAUSE_AFTER_COMMIT` [unset]: the name of a write (e.g. `GiveNotice`) whose
+    /// calls with a request id stop after their commit and never reply, so that a fault test
+    /// can kill the process between the commit and the reply. Only with `PACTUM_TEST_CLOCK=1`.
+    pub test_pause_after_commit: Option<String>,
 }
 
 /// Callers may retry a write for this long at least; a shorter retention is refused.
@@ -96,15 +100,25 @@ impl ServiceConfig {
                 problem: format!("must be from {MIN_REQUEST_ID_RETENTION_DAYS} to 3650 days"),
             });
         }
+        let test_clock = flag("PACTUM_TEST_CLOCK")?;
+        let test_pause_after_commit =
+            std::env::var("PACTUM_TEST_PAUSE_AFTER_COMMIT").ok().map(|m| m.trim().to_owned()).filter(|m| !m.is_empty());
+        if test_pause_after_commit.is_some() && !test_clock {
+            return Err(ConfigError {
+                name: "PACTUM_TEST_PAUSE_AFTER_COMMIT",
+                problem: "is a test fault point; it needs PACTUM_TEST_CLOCK=1".into(),
+            });
+        }
         Ok(Self {
             request_id_retention_days,
+            test_pause_after_commit,
             database_url,
             database_max_connections,
             nats_url,
             grpc_addr: var_or("GRPC_ADDR", default_grpc_addr)?,
             shutdown_grace: seconds_or("SHUTDOWN_GRACE_SECONDS", 20)?,
             outbox_poll_interval: millis_or("OUTBOX_POLL_MILLIS", 500)?,
-            test_clock: flag("PACTUM_TEST_CLOCK")?,
+            test_clock,
         })
     }
 }

@@ -45,6 +45,7 @@ async fn main() {
             outbox_poll_interval: Duration::from_secs(3600),
             test_clock: false,
             request_id_retention_days: pactum_platform::config::MIN_REQUEST_ID_RETENTION_DAYS,
+            test_pause_after_commit: None,
         },
         renewals_interval: Duration::ZERO,
     };

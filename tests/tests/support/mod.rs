@@ -62,6 +62,12 @@ impl Process {
         Self { name, port, child }
     }
 
+    /// SIGKILL: the process dies at once, whatever it was doing, as with a node lost.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// SIGTERM, then the exit status (at most `within`).
     pub fn terminate(&mut self, within: Duration) -> ExitStatus {
         let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
@@ -84,18 +90,23 @@ impl Drop for Process {
     }
 }
 
+/// Waits until `process` reports `service` SERVING.
+pub async fn wait_serving(process: &Process, service: &str) {
+    let channel = channel(process.port).await;
+    let serving = eventually(Duration::from_secs(30), || {
+        let channel = channel.clone();
+        async move { (health(channel, service).await == Some(ServingStatus::Serving)).then_some(()) }
+    })
+    .await;
+    assert!(serving.is_some(), "{} never reported SERVING", process.name);
+}
+
 /// Starts the four binaries (with `env`) and waits until each reports SERVING.
 pub async fn start_all(database_url: &str, nats_url: &str, env: &[(&str, &str)]) -> Vec<Process> {
     let processes: Vec<Process> =
         SERVICES.iter().map(|(name, _)| Process::start_with(name, database_url, nats_url, env)).collect();
     for (process, (_, service)) in processes.iter().zip(SERVICES) {
-        let channel = channel(process.port).await;
-        let serving = eventually(Duration::from_secs(30), || {
-            let channel = channel.clone();
-            async move { (health(channel, service).await == Some(ServingStatus::Serving)).then_some(()) }
-        })
-        .await;
-        assert!(serving.is_some(), "{} never reported SERVING", process.name);
+        wait_serving(process, service).await;
     }
     processes
 }

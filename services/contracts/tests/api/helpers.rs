@@ -102,7 +102,10 @@ pub fn eur(cents: i64) -> Option<pactum_proto::google::r#type::Money> {
 
 impl TestApp {
     pub async fn customer(&self) -> String {
-        self.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "").await.unwrap().customer_id
+        self.create_customer("Acme B.V.", "12345678", "finance@acme.nl", &pactum_testkit::request_id())
+            .await
+            .unwrap()
+            .customer_id
     }
 
     pub async fn publish_terms(
@@ -136,7 +139,7 @@ impl TestApp {
             payment_method: pb::PaymentMethod::DirectDebit.into(),
             lines: vec![pb::ContractLine { product_code: "SEAT".into(), quantity: 3, unit_price: eur(1500) }],
             terms_version: "2026-01".into(),
-            request_id: String::new(),
+            request_id: pactum_testkit::request_id(),
         }
     }
 
