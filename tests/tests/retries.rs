@@ -8,6 +8,7 @@ mod support;
 
 use std::time::Duration;
 
+use pactum_client::RetryPolicy;
 use pactum_proto::{
     google::r#type::{Date, Money},
     pactum::{
@@ -22,7 +23,11 @@ use tonic::transport::Channel;
 
 const SERVICE: &str = "pactum.contracts.v1.ContractService";
 
-async fn replica(db: &TestDatabase, nats: &TestNats, env: &[(&str, &str)]) -> (Process, ContractServiceClient<Channel>) {
+async fn replica(
+    db: &TestDatabase,
+    nats: &TestNats,
+    env: &[(&str, &str)],
+) -> (Process, ContractServiceClient<Channel>) {
     let mut env = env.to_vec();
     env.push(("PACTUM_TEST_CLOCK", "1"));
     let process = Process::start_with("contracts", &db.url, &nats.url(), &env);
@@ -128,13 +133,18 @@ async fn eight_calls_with_one_id_over_two_replicas_do_the_work_once() {
         futures::future::join_all(calls).await.into_iter().map(Result::unwrap).collect();
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "all eight callers get the one answer");
     assert_eq!(count(&pool, "SELECT count(*) FROM contracts.outbox").await, events_before + 1, "one notice, one event");
-    assert_eq!(count(&pool, "SELECT count(*) FROM contracts.request_ids").await, 4, "three setup writes and the notice");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM contracts.request_ids").await,
+        4,
+        "three setup writes and the notice"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_killed_between_commit_and_reply_loses_nothing_and_doubles_nothing() {
     let (db, nats) = (TestDatabase::create().await, TestNats::start().await);
-    let (mut doomed, doomed_client) = replica(&db, &nats, &[("PACTUM_TEST_PAUSE_AFTER_COMMIT", "CreateCustomer")]).await;
+    let (mut doomed, doomed_client) =
+        replica(&db, &nats, &[("PACTUM_TEST_PAUSE_AFTER_COMMIT", "CreateCustomer")]).await;
     let (_survivor, mut survivor) = replica(&db, &nats, &[]).await;
     let pool = pool(&db).await;
 
@@ -145,9 +155,19 @@ async fn a_replica_killed_between_commit_and_reply_loses_nothing_and_doubles_not
         request_id: request_id(),
         ..Default::default()
     };
-    let lost = tokio::spawn({
-        let (mut client, create) = (doomed_client.clone(), create.clone());
-        async move { client.create_customer(create).await }
+    // The caller follows the published retry policy: its first attempt goes to the doomed
+    // replica, its retries (same request id) to the one that is left.
+    let caller = tokio::spawn({
+        let (doomed, survivor, create) = (doomed_client.clone(), survivor.clone(), create.clone());
+        async move {
+            RetryPolicy::published()
+                .run(|attempt| {
+                    let mut client = if attempt == 0 { doomed.clone() } else { survivor.clone() };
+                    let create = create.clone();
+                    async move { client.create_customer(create).await.map(tonic::Response::into_inner) }
+                })
+                .await
+        }
     });
     // The write commits (its record is there), then the replica pauses before replying.
     let committed = eventually(Duration::from_secs(10), || {
@@ -157,14 +177,7 @@ async fn a_replica_killed_between_commit_and_reply_loses_nothing_and_doubles_not
     .await;
     assert!(committed.is_some(), "the first attempt commits");
     doomed.kill();
-    let lost = lost.await.unwrap().expect_err("the reply is lost with the replica");
-    assert!(
-        matches!(lost.code(), tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::Cancelled),
-        "{lost:?}"
-    );
-
-    // The caller retries, with the same request id, on the replica that is left.
-    let retried = survivor.create_customer(create.clone()).await.expect("the retry succeeds").into_inner();
+    let retried = caller.await.unwrap().expect("the lost reply is UNAVAILABLE, and the retry succeeds");
     assert_eq!(count(&pool, "SELECT count(*) FROM contracts.customers").await, 1, "one customer");
     assert_eq!(count(&pool, "SELECT count(*) FROM contracts.outbox").await, 1, "one customer.created event");
     let stored = survivor

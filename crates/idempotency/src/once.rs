@@ -9,8 +9,11 @@ use crate::RequestKey;
 /// be the answer's: [`Once::adapt`] lets each layer say how its result becomes the next one's.
 pub struct Once<T> {
     key: RequestKey,
-    answer: Box<dyn FnOnce(&T) -> Vec<u8> + Send>,
+    answer: Encode<T>,
 }
+
+/// Encodes the answer to a request from the result of its work.
+type Encode<T> = Box<dyn FnOnce(&T) -> Vec<u8> + Send>;
 
 impl<T> fmt::Debug for Once<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -64,20 +64,26 @@ pub async fn claim(tx: &mut PgConnection, key: Option<&RequestKey>) -> Result<Op
     Err(ClaimError::Storage(sqlx::Error::RowNotFound))
 }
 
+#[derive(sqlx::FromRow)]
+struct Recorded {
+    method: String,
+    fingerprint: Vec<u8>,
+    answer: Vec<u8>,
+    recorded_at: DateTime<Utc>,
+}
+
 /// The answer recorded for `key`'s id: `Ok(None)` when there is no record, [`Reused`] when the
 /// record is of another request.
 async fn earlier(conn: &mut PgConnection, key: &RequestKey) -> Result<Option<Vec<u8>>, ClaimError> {
-    let row: Option<(String, Vec<u8>, Vec<u8>, DateTime<Utc>)> =
+    let row: Option<Recorded> =
         sqlx::query_as("SELECT method, fingerprint, answer, recorded_at FROM request_ids WHERE request_id = $1")
             .bind(key.id())
             .fetch_optional(&mut *conn)
             .await?;
     match row {
         None => Ok(None),
-        Some((method, fingerprint, answer, _)) if method == key.method() && fingerprint == key.fingerprint() => {
-            Ok(Some(answer))
-        }
-        Some((method, _, _, at)) => Err(Reused { id: key.id(), method, at }.into()),
+        Some(r) if r.method == key.method() && r.fingerprint == key.fingerprint() => Ok(Some(r.answer)),
+        Some(r) => Err(Reused { id: key.id(), method: r.method, at: r.recorded_at }.into()),
     }
 }
 

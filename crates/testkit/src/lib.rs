@@ -199,6 +199,11 @@ where
     }
 }
 
+/// A fresh `request_id` (AIP-155): the project's own callers send one with every write.
+pub fn request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,9 +215,4 @@ mod tests {
         assert_eq!(with_database("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
-}
-
-/// A fresh `request_id` (AIP-155): the project's own callers send one with every write.
-pub fn request_id() -> String {
-    uuid::Uuid::new_v4().to_string()
 }

@@ -9,12 +9,13 @@ use tonic::{Code, Response, Status};
 /// Every table of `schema` as its row count and a digest of its rows; the outbox and inbox by
 /// count only, since the relay and the consumers stamp their rows as they go.
 pub async fn snapshot(pool: &PgPool, schema: &str) -> BTreeMap<String, String> {
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'")
-            .bind(schema)
-            .fetch_all(pool)
-            .await
-            .expect("tables of the schema");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'",
+    )
+    .bind(schema)
+    .fetch_all(pool)
+    .await
+    .expect("tables of the schema");
     let mut snapshot = BTreeMap::new();
     for table in tables {
         let sql = if table == "outbox" || table == "inbox" || table == "_sqlx_migrations" {
@@ -46,7 +47,8 @@ where
     Call: Fn(Req) -> Fut,
     Fut: Future<Output = Result<Response<Resp>, Status>>,
 {
-    let first = call(request.clone()).await.unwrap_or_else(|e| panic!("{method}: the first call fails: {e:?}")).into_inner();
+    let first =
+        call(request.clone()).await.unwrap_or_else(|e| panic!("{method}: the first call fails: {e:?}")).into_inner();
     let after_first = snapshot(pool, schema).await;
     let again = call(request.clone()).await.unwrap_or_else(|e| panic!("{method}: the retry fails: {e:?}")).into_inner();
     assert_eq!(again, first, "{method}: a retry gets the first answer");
@@ -56,7 +58,11 @@ where
     other(&mut changed);
     let refused = call(changed).await.expect_err(&format!("{method}: another request with the same id is refused"));
     assert_eq!(refused.code(), Code::Aborted, "{method}: {refused:?}");
-    assert!(refused.message().contains(method), "{method}: the refusal names the earlier request: {}", refused.message());
+    assert!(
+        refused.message().contains(method),
+        "{method}: the refusal names the earlier request: {}",
+        refused.message()
+    );
     assert_eq!(snapshot(pool, schema).await, after_first, "{method}: a refused request changes nothing");
     first
 }

@@ -40,7 +40,7 @@ pub async fn spawn<S: Service>(nats: TestNats, config: impl FnOnce(ServiceConfig
         // Business time comes from the test's own clock (its NATS has its own bucket).
         test_clock: true,
         request_id_retention_days: pactum_platform::config::MIN_REQUEST_ID_RETENTION_DAYS,
-            test_pause_after_commit: None,
+        test_pause_after_commit: None,
     };
     let app = Application::<S>::build(config(common)).await.expect("the service builds");
     let port = app.port();

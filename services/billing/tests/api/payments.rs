@@ -108,18 +108,33 @@ async fn payments_are_applied_in_the_order_of_art_6_44_and_kept_once() {
     let app = spawn_billing().await;
     let invoice = invoice(&app).await;
     let mut client = app.client.clone();
-    let early = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024")).await.unwrap_err();
+    let early = client
+        .record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024"))
+        .await
+        .unwrap_err();
     assert_eq!(early.code(), Code::InvalidArgument, "paid on a day that has not come: {early:?}");
     app.service.set_today((2026, 1, 14)).await;
-    let partial = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024")).await.unwrap().into_inner();
+    let partial = client
+        .record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024"))
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(partial.invoice.as_ref().unwrap().status(), pb::InvoiceStatus::Open, "a partial payment leaves it open");
     assert_eq!(cents(partial.amount_due.as_ref().unwrap().total.as_ref()), 7_100);
-    let again = client.record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024")).await.unwrap().into_inner();
+    let again = client
+        .record_payment(pay(&invoice, 5_000, (2026, 1, 10), "00000000-0000-4000-8000-000000000024"))
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(again.payment, partial.payment, "a retry records nothing new");
     assert_eq!(cents(again.amount_due.as_ref().unwrap().total.as_ref()), 7_100);
 
     // Paid in full on time: PAID; 10.00 more is the customer's credit, not lost.
-    let rest = client.record_payment(pay(&invoice, 8_100, (2026, 1, 14), "00000000-0000-4000-8000-000000000025")).await.unwrap().into_inner();
+    let rest = client
+        .record_payment(pay(&invoice, 8_100, (2026, 1, 14), "00000000-0000-4000-8000-000000000025"))
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(rest.invoice.as_ref().unwrap().status(), pb::InvoiceStatus::Paid);
     assert_eq!(cents(rest.amount_due.as_ref().unwrap().overpaid.as_ref()), 1_000);
     assert_eq!(cents(rest.invoice.as_ref().unwrap().amount_paid.as_ref()), 13_100);

@@ -54,8 +54,9 @@ async fn every_write_answers_a_retry_with_its_first_answer_and_refuses_another_r
     let (_, credited) = app.seed_contract("2026-01-01", "yearly", None, &[(1, 1_000)]).await;
     app.service.set_today((2026, 1, 1)).await;
 
-    retry_safe!(app, "RunBilling", run_billing, pb::RunBillingRequest { as_of: None, request_id: request_id() }, |r| r
-        .as_of = date(2025, 12, 31));
+    retry_safe!(app, "RunBilling", run_billing, pb::RunBillingRequest { as_of: None, request_id: request_id() }, |r| {
+        r.as_of = date(2025, 12, 31)
+    });
     retry_safe!(
         app,
         "SetStatutoryRate",
@@ -198,8 +199,9 @@ async fn every_write_answers_a_retry_with_its_first_answer_and_refuses_another_r
         pb::RevokeMandateRequest { mandate_id: "M-1".into(), revoked_on: None, request_id: request_id() },
         |r| r.revoked_on = date(2026, 2, 1)
     );
-    retry_safe!(app, "RunDunning", run_dunning, pb::RunDunningRequest { as_of: None, request_id: request_id() }, |r| r
-        .as_of = date(2026, 2, 1));
+    retry_safe!(app, "RunDunning", run_dunning, pb::RunDunningRequest { as_of: None, request_id: request_id() }, |r| {
+        r.as_of = date(2026, 2, 1)
+    });
 }
 
 #[tokio::test]
@@ -222,7 +224,10 @@ async fn a_bank_report_imported_twice_without_request_id_books_nothing_the_secon
     app.run_billing((2026, 1, 1)).await;
     app.service.set_today((2026, 1, 15)).await;
     let batch = client
-        .export_direct_debits(pb::ExportDirectDebitsRequest { collection_date: date(2026, 1, 15), ..Default::default() })
+        .export_direct_debits(pb::ExportDirectDebitsRequest {
+            collection_date: date(2026, 1, 15),
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();

@@ -45,24 +45,38 @@ async fn bad_input_gets_a_violation_per_field_and_stores_nothing() {
 #[tokio::test]
 async fn a_retry_with_the_same_request_id_returns_the_first_customer() {
     let app = spawn_app().await;
-    let first = app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000001").await.unwrap();
-    let again = app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000001").await.unwrap();
+    let first = app
+        .create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000001")
+        .await
+        .unwrap();
+    let again = app
+        .create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000001")
+        .await
+        .unwrap();
     assert_eq!(first, again);
     assert_eq!(app.customer_count().await, 1);
     assert_eq!(app.outbox_events().await, 1, "a retry emits no second event");
 
-    let status = app.create_customer("Other B.V.", "87654321", "x@other.nl", "00000000-0000-4000-8000-000000000001").await.unwrap_err();
+    let status = app
+        .create_customer("Other B.V.", "87654321", "x@other.nl", "00000000-0000-4000-8000-000000000001")
+        .await
+        .unwrap_err();
     assert_eq!(status.code(), Code::Aborted);
     assert_eq!(app.customer_count().await, 1);
 
-    let other = app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000002").await.unwrap();
+    let other = app
+        .create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000002")
+        .await
+        .unwrap();
     assert_ne!(other.customer_id, first.customer_id);
 }
 
 #[tokio::test]
 async fn concurrent_retries_create_one_customer() {
     let app = spawn_app().await;
-    let calls = (0..8).map(|_| app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000003"));
+    let calls = (0..8).map(|_| {
+        app.create_customer("Acme B.V.", "12345678", "finance@acme.nl", "00000000-0000-4000-8000-000000000003")
+    });
     let results = futures::future::join_all(calls).await;
     let ids: std::collections::HashSet<String> = results.into_iter().map(|r| r.unwrap().customer_id).collect();
     assert_eq!(ids.len(), 1);

@@ -25,10 +25,18 @@ fn address(street: &str) -> Option<pb::PostalAddress> {
 macro_rules! retry_safe {
     ($app:expr, $method:literal, $rpc:ident, $request:expr, $other:expr) => {{
         let client: ContractServiceClient<Channel> = $app.client.clone();
-        assert_retry_safe(&$app.pool, SCHEMA, $method, $request, |r| {
-            let mut client = client.clone();
-            async move { client.$rpc(r).await }
-        }, $other).await
+        assert_retry_safe(
+            &$app.pool,
+            SCHEMA,
+            $method,
+            $request,
+            |r| {
+                let mut client = client.clone();
+                async move { client.$rpc(r).await }
+            },
+            $other,
+        )
+        .await
     }};
 }
 

@@ -20,7 +20,11 @@ async fn starts_migrates_serves_health_and_reflection_and_drains() {
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    assert_eq!(tables, ["_sqlx_migrations", "inbox", "outbox", "request_ids"], "its own schema, its own migration history");
+    assert_eq!(
+        tables,
+        ["_sqlx_migrations", "inbox", "outbox", "request_ids"],
+        "its own schema, its own migration history"
+    );
 
     assert_eq!(health(app.channel.clone(), "").await, Some(ServingStatus::Serving));
     assert_eq!(health(app.channel.clone(), "pactum.privacy.v1.PrivacyService").await, Some(ServingStatus::Serving));

@@ -39,6 +39,8 @@ pub fn resolve_response((invoice, credit): &(Invoice, Option<Invoice>)) -> pb::R
     }
 }
 
+// `&Vec`: an answer is made from the use case's result as it is (`Once<Vec<Invoice>>`).
+#[allow(clippy::ptr_arg)]
 pub fn credit_response(notes: &Vec<Invoice>) -> pb::CreditReducedAvailabilityResponse {
     pb::CreditReducedAvailabilityResponse { credit_notes: notes.iter().map(invoice_to_proto).collect() }
 }
