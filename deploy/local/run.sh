@@ -69,7 +69,7 @@ Pactum is running (logs in .local/logs/, JSON lines; LOG_FORMAT=text for plain t
 Every service serves reflection and grpc.health.v1, e.g. with grpcurl:
 
   grpcurl -plaintext ${ADDR[contracts]} list
-  grpcurl -plaintext -d '{"name":"Acme B.V.","kvk_number":"12345678","primary_contact_email":"finance@acme.nl","request_id":"demo-1"}' \\
+  grpcurl -plaintext -d '{"name":"Acme B.V.","kvk_number":"12345678","primary_contact_email":"finance@acme.nl","request_id":"0b9f0c62-5f5e-4a6e-9c55-3c1b2f4d5e6a"}' \\
     ${ADDR[contracts]} pactum.contracts.v1.ContractService/CreateCustomer
   grpcurl -plaintext -d '{"customer_id":"<customer_id from above>"}' \\
     ${ADDR[notification]} pactum.notification.v1.NotificationService/GetContact
