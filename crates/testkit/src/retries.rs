@@ -66,3 +66,23 @@ where
     assert_eq!(snapshot(pool, schema).await, after_first, "{method}: a refused request changes nothing");
     first
 }
+
+/// [`assert_retry_safe`] for one RPC of a tonic client: `client.$rpc(request)`.
+#[macro_export]
+macro_rules! assert_rpc_retry_safe {
+    ($client:expr, $pool:expr, $schema:expr, $method:literal, $rpc:ident, $request:expr, $other:expr) => {{
+        let client = $client.clone();
+        $crate::retries::assert_retry_safe(
+            $pool,
+            $schema,
+            $method,
+            $request,
+            |r| {
+                let mut client = client.clone();
+                async move { client.$rpc(r).await }
+            },
+            $other,
+        )
+        .await
+    }};
+}

@@ -2,12 +2,8 @@
 //! `request_id` it answers the same and has one effect (one invoice number, one batch, one
 //! booking); the id with another request is `ABORTED` and changes nothing.
 
-use pactum_proto::{
-    google::r#type::Money,
-    pactum::billing::v1::{self as pb, billing_service_client::BillingServiceClient},
-};
-use pactum_testkit::{request_id, retries::assert_retry_safe};
-use tonic::transport::Channel;
+use pactum_proto::{google::r#type::Money, pactum::billing::v1 as pb};
+use pactum_testkit::request_id;
 use uuid::Uuid;
 
 use crate::{
@@ -17,23 +13,11 @@ use crate::{
 
 const SCHEMA: &str = "billing";
 
-/// Asserts AIP-155 for one RPC of the billing client.
+/// Asserts AIP-155 for one RPC over every table of the schema.
 macro_rules! retry_safe {
-    ($app:expr, $method:literal, $rpc:ident, $request:expr, $other:expr) => {{
-        let client: BillingServiceClient<Channel> = $app.client.clone();
-        assert_retry_safe(
-            &$app.pool,
-            SCHEMA,
-            $method,
-            $request,
-            |r| {
-                let mut client = client.clone();
-                async move { client.$rpc(r).await }
-            },
-            $other,
-        )
-        .await
-    }};
+    ($app:expr, $method:literal, $rpc:ident, $request:expr, $other:expr) => {
+        pactum_testkit::assert_rpc_retry_safe!($app.client, &$app.pool, SCHEMA, $method, $rpc, $request, $other)
+    };
 }
 
 fn eur(units: i64) -> Option<Money> {

@@ -2,10 +2,10 @@
 //! `request_id` it answers the same and has one effect; the id with another request is
 //! `ABORTED` and changes nothing; only success is remembered; records expire.
 
-use pactum_proto::pactum::contracts::v1::{self as pb, contract_service_client::ContractServiceClient};
-use pactum_testkit::{request_id, retries::assert_retry_safe};
+use pactum_proto::pactum::contracts::v1 as pb;
+use pactum_testkit::request_id;
 use prost_types::Timestamp;
-use tonic::{Code, transport::Channel};
+use tonic::Code;
 use tonic_types::StatusExt;
 
 use crate::helpers::{TestApp, date, spawn_app};
@@ -21,23 +21,11 @@ fn address(street: &str) -> Option<pb::PostalAddress> {
     })
 }
 
-/// Asserts AIP-155 for one RPC of the contracts client.
+/// Asserts AIP-155 for one RPC over every table of the schema.
 macro_rules! retry_safe {
-    ($app:expr, $method:literal, $rpc:ident, $request:expr, $other:expr) => {{
-        let client: ContractServiceClient<Channel> = $app.client.clone();
-        assert_retry_safe(
-            &$app.pool,
-            SCHEMA,
-            $method,
-            $request,
-            |r| {
-                let mut client = client.clone();
-                async move { client.$rpc(r).await }
-            },
-            $other,
-        )
-        .await
-    }};
+    ($app:expr, $method:literal, $rpc:ident, $request:expr, $other:expr) => {
+        pactum_testkit::assert_rpc_retry_safe!($app.client, &$app.pool, SCHEMA, $method, $rpc, $request, $other)
+    };
 }
 
 fn contract_id(contract: &pb::Contract) -> String {
