@@ -14,26 +14,26 @@ pub struct PostalAddress {
 pub enum AddressError {
     #[error("{0} is required")]
     Missing(&'static str),
-    #[error("{0} is longer than 200 characters")]
-    TooLong(&'static str),
+    #[error("{0} {1}")]
+    Text(&'static str, crate::text::TextError),
     #[error("country_code must be an ISO 3166-1 alpha-2 code like NL")]
     Country,
     #[error("postal_code {0:?} is not a Dutch postcode like 1011 AB")]
     DutchPostcode(String),
 }
 
+/// Each line of an address: street, postal code, city.
+pub const ADDRESS_LINE: crate::text::TextRule = crate::text::TextRule::line(200);
+
 impl PostalAddress {
     /// Dutch postcodes are kept as `1234 AB`.
     pub fn parse(street: &str, postal_code: &str, city: &str, country_code: &str) -> Result<Self, AddressError> {
         let field = |name: &'static str, value: &str| -> Result<String, AddressError> {
-            let v = value.trim();
+            let v = ADDRESS_LINE.check(value).map_err(|e| AddressError::Text(name, e))?;
             if v.is_empty() {
                 return Err(AddressError::Missing(name));
             }
-            if v.chars().count() > 200 {
-                return Err(AddressError::TooLong(name));
-            }
-            Ok(v.to_owned())
+            Ok(v)
         };
         let country = country_code.trim().to_ascii_uppercase();
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {

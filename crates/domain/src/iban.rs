@@ -63,6 +63,10 @@ const LENGTHS: &[(&str, usize)] = &[
 impl Iban {
     /// Accepts the printed form with spaces ("NL91 ABNA 0417 1643 00") and lower case.
     pub fn parse(input: &str) -> Result<Self, IbanError> {
+        // 34 characters at most, in groups of four with spaces between: 42.
+        if input.trim().len() > 42 {
+            return Err(IbanError::Characters);
+        }
         let compact: String = input.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
         if compact.is_empty() {
             return Err(IbanError::Missing);

@@ -13,6 +13,7 @@ mod kvk;
 mod money;
 pub mod page;
 mod storage;
+pub mod text;
 mod violations;
 
 pub use address::{AddressError, PostalAddress};

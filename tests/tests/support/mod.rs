@@ -62,6 +62,16 @@ impl Process {
         Self { name, port, child }
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process has not exited.
+    pub fn is_running(&self) -> bool {
+        std::fs::metadata(format!("/proc/{}", self.child.id())).is_ok()
+            && !std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default().contains(") Z ")
+    }
+
     /// SIGKILL: the process dies at once, whatever it was doing, as with a node lost.
     pub fn kill(&mut self) {
         self.child.kill().unwrap();

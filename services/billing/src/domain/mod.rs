@@ -39,6 +39,14 @@ pub mod article {
 }
 
 pub use pactum_domain::StorageError;
+use pactum_domain::text::TextRule;
+
+/// Why: a dispute's reasons (art. 8.6), a price change's (8.4), a credit's (8.7).
+pub const REASON: TextRule = TextRule::free(500);
+/// What extra work was ordered (art. 8.10), as the invoice line says it.
+pub const DESCRIPTION: TextRule = TextRule::line(500);
+/// A payment's reference, as a bank statement carries it (SEPA remittance information).
+pub const REFERENCE: TextRule = TextRule::line(140);
 
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {

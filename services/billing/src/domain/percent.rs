@@ -9,6 +9,9 @@ impl Percent {
 
     pub fn parse(input: &str) -> Result<Self, String> {
         let s = input.trim();
+        if s.len() > 10 {
+            return Err("must be at most 10 characters, like 3.5".to_owned());
+        }
         let (negative, digits) = s.strip_prefix('-').map_or((false, s), |rest| (true, rest));
         let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
         let ok = |p: &str| p.bytes().all(|b| b.is_ascii_digit());

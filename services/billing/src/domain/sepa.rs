@@ -2,6 +2,7 @@
 //! collection may take.
 
 use chrono::{Days, NaiveDate};
+use pactum_domain::text::TextRule;
 use pactum_domain::{CustomerId, Iban, Money, Violations, calendar::add_months_clamped, iban_check_digits};
 use uuid::Uuid;
 
@@ -80,6 +81,15 @@ impl SequenceType {
 }
 
 /// The characters SEPA allows in identifiers (EPC Latin subset).
+/// A mandate reference (SEPA MndtId): 1 to 35 SEPA characters.
+pub fn mandate_id(raw: &str) -> Result<String, &'static str> {
+    let id = raw.trim();
+    if id.is_empty() || id.len() > 35 || !sepa_text(id) {
+        return Err("is required: at most 35 SEPA characters (letters, digits, / - ? : ( ) . , ' + and space)");
+    }
+    Ok(id.to_owned())
+}
+
 fn sepa_text(s: &str) -> bool {
     s.chars().all(|c| c.is_ascii_alphanumeric() || " /-?:().,'+".contains(c))
 }
@@ -123,9 +133,9 @@ impl Mandate {
         if !bic.is_empty() && !((bic.len() == 8 || bic.len() == 11) && bic.chars().all(|c| c.is_ascii_alphanumeric())) {
             violations.add("bic", "must be 8 or 11 letters and digits, or empty");
         }
-        let name = debtor_name.trim();
-        if name.is_empty() || name.chars().count() > 70 {
-            violations.add("debtor_name", "is required, at most 70 characters");
+        let name = TextRule::line(70).check(debtor_name).unwrap_or_default();
+        if name.is_empty() {
+            violations.add("debtor_name", "is required: at most 70 characters, no control characters");
         }
         if scheme.is_none() {
             violations.add("scheme", "is required: SEPA_SCHEME_CORE or SEPA_SCHEME_B2B");
@@ -136,7 +146,7 @@ impl Mandate {
                 customer_id,
                 iban,
                 bic: (!bic.is_empty()).then_some(bic),
-                debtor_name: name.to_owned(),
+                debtor_name: name,
                 signed_on,
                 scheme,
                 status: MandateStatus::Active,

@@ -1,6 +1,7 @@
 //! A customer (art. 1.1 c, "Klant").
 
 use chrono::{DateTime, Utc};
+use pactum_domain::text::TextRule;
 use pactum_domain::{CustomerId, EmailAddress, KvkNumber, PostalAddress, Violations};
 
 use super::storage::StorageError;
@@ -13,25 +14,20 @@ pub struct CustomerName(String);
 pub enum CustomerNameError {
     #[error("is required")]
     Missing,
-    #[error("is longer than 200 characters")]
-    TooLong,
-    #[error("contains control characters")]
-    ControlCharacters,
+    #[error(transparent)]
+    Text(#[from] pactum_domain::text::TextError),
 }
+
+/// A customer's legal name.
+pub const CUSTOMER_NAME: TextRule = TextRule::line(200);
 
 impl CustomerName {
     pub fn parse(input: &str) -> Result<Self, CustomerNameError> {
-        let name = input.trim();
+        let name = CUSTOMER_NAME.check(input)?;
         if name.is_empty() {
             return Err(CustomerNameError::Missing);
         }
-        if name.chars().count() > 200 {
-            return Err(CustomerNameError::TooLong);
-        }
-        if name.chars().any(char::is_control) {
-            return Err(CustomerNameError::ControlCharacters);
-        }
-        Ok(Self(name.to_owned()))
+        Ok(Self(name))
     }
 
     pub fn as_str(&self) -> &str {
@@ -109,6 +105,7 @@ pub enum CustomerError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pactum_domain::text::TextError;
 
     #[test]
     fn reports_every_bad_field() {
@@ -128,8 +125,8 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(CustomerName::parse(&"x".repeat(201)), Err(CustomerNameError::TooLong));
-        assert_eq!(CustomerName::parse("a\u{0}b"), Err(CustomerNameError::ControlCharacters));
+        assert_eq!(CustomerName::parse(&"x".repeat(201)), Err(CustomerNameError::Text(TextError::TooLong(200))));
+        assert_eq!(CustomerName::parse("a\u{0}b"), Err(CustomerNameError::Text(TextError::Control)));
         assert!(CustomerName::parse(&"é".repeat(200)).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! The general terms themselves: versions (art. 2.2) and acceptances (art. 4.3 F).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pactum_domain::text::TextRule;
 use pactum_domain::{CustomerId, Violations};
 
 use super::{
@@ -38,14 +39,21 @@ pub enum TermsError {
     Storage(#[from] StorageError),
 }
 
-fn parse_version(raw: &str, violations: &mut Violations) -> Option<String> {
+/// A terms version names itself in at most 64 printable ASCII characters, e.g. `2027-01`;
+/// `field` is where the request holds it.
+pub fn parse_version(field: &str, raw: &str, violations: &mut Violations) -> Option<String> {
     let version = raw.trim();
     if version.is_empty() || version.len() > 64 || !version.chars().all(|c| c.is_ascii_graphic()) {
-        violations.add("version", "is required: at most 64 printable characters, e.g. 2027-01");
+        violations.add(field, "is required: at most 64 printable ASCII characters, e.g. 2027-01");
         return None;
     }
     Some(version.to_owned())
 }
+
+/// Who accepted the terms (art. 4.3 F).
+pub const ACCEPTED_BY: TextRule = TextRule::line(200);
+/// What a new version changes, for the announcement (art. 2.2).
+pub const SUMMARY: TextRule = TextRule::free(2000);
 
 impl TermsVersion {
     /// Art. 2.2: the vendor may change the terms with at least one month's notice.
@@ -57,9 +65,9 @@ impl TermsVersion {
         summary: &str,
         mut violations: Violations,
     ) -> Result<Self, TermsError> {
-        let version = parse_version(version, &mut violations);
-        let summary = summary.trim();
-        if summary.is_empty() {
+        let version = parse_version("version", version, &mut violations);
+        let summary = violations.check("summary", SUMMARY.check(summary)).unwrap_or_default();
+        if summary.is_empty() && violations.iter().all(|v| v.field != "summary") {
             violations.add("summary", "is required: what changes, for the announcement (art. 2.2)");
         }
         let (Some(version), Some(published_on), Some(effective_date)) = (version, published_on, effective_date) else {
@@ -78,7 +86,7 @@ impl TermsVersion {
                 ),
             });
         }
-        Ok(Self { version, published_on, effective_date, materially_worse, summary: summary.to_owned() })
+        Ok(Self { version, published_on, effective_date, materially_worse, summary })
     }
 }
 
@@ -101,26 +109,22 @@ impl TermsAcceptance {
         ip_address: &str,
         mut violations: Violations,
     ) -> Result<Self, TermsError> {
-        let version = parse_version(version, &mut violations);
+        let version = parse_version("version", version, &mut violations);
         if accepted_at.is_none() {
             violations.add("accepted_at", "is required");
         }
-        let accepted_by = accepted_by.trim();
-        if accepted_by.is_empty() || accepted_by.len() > 200 {
-            violations.add("accepted_by", "is required: who accepted, at most 200 characters");
+        let accepted_by = violations.check("accepted_by", ACCEPTED_BY.check(accepted_by)).unwrap_or_default();
+        if accepted_by.is_empty() && violations.iter().all(|v| v.field != "accepted_by") {
+            violations.add("accepted_by", "is required: who accepted");
         }
         let ip = ip_address.trim();
         if ip.parse::<std::net::IpAddr>().is_err() {
             violations.add("ip_address", "must be an IPv4 or IPv6 address");
         }
         match (customer_id, version, accepted_at) {
-            (Some(customer_id), Some(version), Some(accepted_at)) if violations.is_empty() => Ok(Self {
-                customer_id,
-                version,
-                accepted_at,
-                accepted_by: accepted_by.to_owned(),
-                ip_address: ip.to_owned(),
-            }),
+            (Some(customer_id), Some(version), Some(accepted_at)) if violations.is_empty() => {
+                Ok(Self { customer_id, version, accepted_at, accepted_by, ip_address: ip.to_owned() })
+            }
             _ => Err(TermsError::Invalid(violations)),
         }
     }

@@ -36,9 +36,9 @@ use crate::{
     },
     config::Issuer,
     domain::{
-        BillingError,
+        BillingError, DESCRIPTION, REASON, REFERENCE,
         percent::Percent,
-        sepa::{CreditorId, Mandate, Scheme},
+        sepa::{self, CreditorId, Mandate, Scheme},
     },
 };
 
@@ -156,8 +156,9 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let key = self.ids.key("DisputeInvoice", &request_id, &r, &mut f.0);
         let id = f.uuid("invoice_id", &r.invoice_id);
         let on = f.optional_date("disputed_on", r.disputed_on.as_ref());
-        let (id,) = parsed_or_invalid!(f.0; id);
-        let outcome = self.invoicing.dispute(id, on, r.reason, once(key, invoice_to_proto)).await.map_err(status)?;
+        let reason = f.0.check("reason", REASON.check(&r.reason));
+        let (id, reason) = parsed_or_invalid!(f.0; id, reason);
+        let outcome = self.invoicing.dispute(id, on, reason, once(key, invoice_to_proto)).await.map_err(status)?;
         reply(outcome, invoice_to_proto)
     }
 
@@ -196,10 +197,11 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let customer = f.0.check("customer_id", CustomerId::parse(&r.customer_id));
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
         let on = f.optional_date("ordered_on", r.ordered_on.as_ref());
-        let (customer, amount) = parsed_or_invalid!(f.0; customer, amount);
+        let description = f.0.check("description", DESCRIPTION.check(&r.description));
+        let (customer, amount, description) = parsed_or_invalid!(f.0; customer, amount, description);
         let once = once(key, invoice_to_proto);
         let outcome =
-            self.invoicing.invoice_extra_work(customer, &r.description, amount, on, once).await.map_err(status)?;
+            self.invoicing.invoice_extra_work(customer, &description, amount, on, once).await.map_err(status)?;
         reply(outcome, invoice_to_proto)
     }
 
@@ -218,9 +220,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         }
         let effective = f.date("effective_date", r.effective_date.as_ref());
         let percent = f.percent(&r.percent);
-        let (kind, effective, percent) = parsed_or_invalid!(f.0; kind, effective, percent);
+        let reason = f.0.check("reason", REASON.check(&r.reason));
+        let (kind, effective, percent, reason) = parsed_or_invalid!(f.0; kind, effective, percent, reason);
         let once = once(key, price_change_to_proto);
-        let outcome = self.invoicing.change_prices(kind, effective, percent, r.reason, once).await.map_err(status)?;
+        let outcome = self.invoicing.change_prices(kind, effective, percent, reason, once).await.map_err(status)?;
         reply(outcome, price_change_to_proto)
     }
 
@@ -244,11 +247,12 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
             }),
             _ => None,
         };
-        let (contract, period, percent) = parsed_or_invalid!(f.0; contract, period, percent);
+        let reason = f.0.check("reason", REASON.check(&r.reason));
+        let (contract, period, percent, reason) = parsed_or_invalid!(f.0; contract, period, percent, reason);
         let once = once(key, credit_response);
         let outcome = self
             .invoicing
-            .credit_reduced_availability(contract, period, percent, r.reason, once)
+            .credit_reduced_availability(contract, period, percent, reason, once)
             .await
             .map_err(status)?;
         reply(outcome, credit_response)
@@ -367,9 +371,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let id = f.uuid("invoice_id", &r.invoice_id);
         let amount = f.0.check("amount", wire::money_from_wire(r.amount.as_ref()));
         let on = f.optional_date("paid_on", r.paid_on.as_ref());
-        let (id, amount) = parsed_or_invalid!(f.0; id, amount);
+        let reference = f.0.check("reference", REFERENCE.check(&r.reference));
+        let (id, amount, reference) = parsed_or_invalid!(f.0; id, amount, reference);
         let once = once(key, payment_response);
-        let outcome = self.collections.record_payment(id, amount, on, r.reference, once).await.map_err(status)?;
+        let outcome = self.collections.record_payment(id, amount, on, reference, once).await.map_err(status)?;
         reply(outcome, payment_response)
     }
 
@@ -405,9 +410,10 @@ impl<S: InvoiceStore> BillingService for BillingGrpc<S> {
         let request_id = std::mem::take(&mut r.request_id);
         let key = self.ids.key("RevokeMandate", &request_id, &r, &mut f.0);
         let on = f.optional_date("revoked_on", r.revoked_on.as_ref());
-        f.done()?;
+        let mandate_id = f.0.check("mandate_id", sepa::mandate_id(&r.mandate_id));
+        let (mandate_id,) = parsed_or_invalid!(f.0; mandate_id);
         let once = once(key, mandate_to_proto);
-        let outcome = self.collections.revoke_mandate(r.mandate_id.trim(), on, once).await.map_err(status)?;
+        let outcome = self.collections.revoke_mandate(&mandate_id, on, once).await.map_err(status)?;
         reply(outcome, mandate_to_proto)
     }
 

@@ -216,3 +216,21 @@ impl Fields {
         self.violations.check(field, wire::optional_date_from_wire(date)).flatten()
     }
 }
+
+pub fn give_notice_response((contract, end): &(Contract, chrono::NaiveDate)) -> pb::GiveNoticeResponse {
+    pb::GiveNoticeResponse {
+        contract: Some(contract_to_proto(contract)),
+        effective_end_date: Some(wire::date_to_wire(*end)),
+        article: crate::domain::contract::article::NOTICE.to_owned(),
+    }
+}
+
+pub fn renewals_response(counts: &crate::application::contracts::RenewalCounts) -> pb::RunRenewalsResponse {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    pb::RunRenewalsResponse {
+        renewed: n(counts.renewed),
+        terminated: n(counts.terminated),
+        trials_expired: n(counts.trials_expired),
+        suspensions_effective: n(counts.suspensions_effective),
+    }
+}

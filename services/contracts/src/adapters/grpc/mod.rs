@@ -17,7 +17,8 @@ use tonic::{Request, Response, Status};
 
 use self::convert::{
     Fields, acceptance_to_proto, address_from_proto, billing_period_from_proto, contract_to_proto, customer_to_proto,
-    ground_from_proto, party_from_proto, payment_method_from_proto, status_from_proto, terms_to_proto,
+    give_notice_response, ground_from_proto, party_from_proto, payment_method_from_proto, renewals_response,
+    status_from_proto, terms_to_proto,
 };
 use crate::{
     application::{
@@ -26,8 +27,8 @@ use crate::{
         terms::{Terms, TermsStore},
     },
     domain::{
-        contract::{Contract, NewContract, NewTrial, RawLine, article},
-        terms::{TermsAcceptance, TermsVersion},
+        contract::{NewContract, NewTrial, REASON, RawLine},
+        terms::{TermsAcceptance, TermsVersion, parse_version},
     },
 };
 
@@ -64,24 +65,6 @@ impl<Cu, Co, Te> ContractGrpc<Cu, Co, Te> {
 
 fn page_size(raw: i32, fields: &mut Fields) -> Option<u32> {
     fields.violations.check("page_size", u32::try_from(raw).map_err(|_| "must not be negative"))
-}
-
-fn give_notice_response((contract, end): &(Contract, chrono::NaiveDate)) -> pb::GiveNoticeResponse {
-    pb::GiveNoticeResponse {
-        contract: Some(contract_to_proto(contract)),
-        effective_end_date: Some(wire::date_to_wire(*end)),
-        article: article::NOTICE.to_owned(),
-    }
-}
-
-fn renewals_response(counts: &crate::application::contracts::RenewalCounts) -> pb::RunRenewalsResponse {
-    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    pb::RunRenewalsResponse {
-        renewed: n(counts.renewed),
-        terminated: n(counts.terminated),
-        trials_expired: n(counts.trials_expired),
-        suspensions_effective: n(counts.suspensions_effective),
-    }
 }
 
 #[tonic::async_trait]
@@ -244,9 +227,10 @@ where
         let id = f.contract_id(&r.contract_id);
         let party = party_from_proto(r.party, &mut f.violations);
         let date = f.optional_date("notice_date", r.notice_date.as_ref());
-        let (id, party) = parsed_or_invalid!(f.violations; id, party);
+        let reason = f.violations.check("reason", REASON.check(&r.reason));
+        let (id, party, reason) = parsed_or_invalid!(f.violations; id, party, reason);
         let once = once(key, give_notice_response);
-        reply(self.contracts.give_notice(id, party, date, r.reason, once).await.map_err(status)?, give_notice_response)
+        reply(self.contracts.give_notice(id, party, date, reason, once).await.map_err(status)?, give_notice_response)
     }
 
     #[tracing::instrument(skip_all, fields(contract.id = %request.get_ref().contract_id))]
@@ -271,9 +255,10 @@ where
         let key = self.ids.key("Suspend", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let effective = f.date("effective_date", r.effective_date.as_ref());
-        let (id, effective) = parsed_or_invalid!(f.violations; id, effective);
+        let reason = f.violations.check("reason", REASON.check(&r.reason));
+        let (id, effective, reason) = parsed_or_invalid!(f.violations; id, effective, reason);
         let outcome =
-            self.contracts.suspend(id, r.reason, effective, once(key, contract_to_proto)).await.map_err(status)?;
+            self.contracts.suspend(id, reason, effective, once(key, contract_to_proto)).await.map_err(status)?;
         reply(outcome, contract_to_proto)
     }
 
@@ -297,9 +282,10 @@ where
         let request_id = std::mem::take(&mut r.request_id);
         let key = self.ids.key("BlockAccess", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
-        let (id,) = parsed_or_invalid!(f.violations; id);
+        let reason = f.violations.check("reason", REASON.check(&r.reason));
+        let (id, reason) = parsed_or_invalid!(f.violations; id, reason);
         let outcome =
-            self.contracts.block_access(id, r.reason, r.urgent, once(key, contract_to_proto)).await.map_err(status)?;
+            self.contracts.block_access(id, reason, r.urgent, once(key, contract_to_proto)).await.map_err(status)?;
         reply(outcome, contract_to_proto)
     }
 
@@ -485,13 +471,11 @@ where
         let key = self.ids.key("TerminateForTermsChange", &request_id, &r, &mut f.violations);
         let id = f.contract_id(&r.contract_id);
         let date = f.optional_date("notice_date", r.notice_date.as_ref());
-        if r.version.trim().is_empty() {
-            f.violations.add("version", "is required");
-        }
-        let (id,) = parsed_or_invalid!(f.violations; id);
+        let version = parse_version("version", &r.version, &mut f.violations);
+        let (id, version) = parsed_or_invalid!(f.violations; id, version);
         let outcome = self
             .terms
-            .terminate_for_terms_change(id, r.version.trim(), date, once(key, contract_to_proto))
+            .terminate_for_terms_change(id, &version, date, once(key, contract_to_proto))
             .await
             .map_err(status)?;
         reply(outcome, contract_to_proto)

@@ -201,6 +201,9 @@ pub struct Decision {
 }
 
 /// Articles, named once.
+/// Why a notice is given, a suspension announced or access blocked (art. 13.2, 8.9, 14.9).
+pub const REASON: pactum_domain::text::TextRule = pactum_domain::text::TextRule::free(500);
+
 pub mod article {
     pub const TERMS_CHANGE: &str = "2.2";
     pub const TRIAL: &str = "3.9";

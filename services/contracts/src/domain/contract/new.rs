@@ -7,6 +7,9 @@ use super::{
     BillingPeriod, Change, Contract, ContractError, ContractLine, ContractStatus, Decision, PaymentMethod, article,
 };
 
+/// A product on a contract line, as the vendor codes it.
+pub const PRODUCT_CODE: pactum_domain::text::TextRule = pactum_domain::text::TextRule::line(64);
+
 /// Art. 13.1: the term when none was agreed.
 pub const DEFAULT_TERM_MONTHS: u32 = 12;
 /// Art. 3.9: the vendor sets the trial period; this is ours when the request says 0.
@@ -126,9 +129,12 @@ impl NewContract {
         }
         let mut parsed = Vec::with_capacity(lines.len());
         for (i, line) in lines.into_iter().enumerate() {
-            let code = line.product_code.trim();
-            if code.is_empty() || code.len() > 64 {
-                violations.add(format!("lines[{i}].product_code"), "is required, at most 64 characters");
+            let code = PRODUCT_CODE.check(&line.product_code).unwrap_or_default();
+            if code.is_empty() {
+                violations.add(
+                    format!("lines[{i}].product_code"),
+                    "is required: at most 64 characters, no control characters",
+                );
             }
             let quantity = u32::try_from(line.quantity).ok().filter(|q| *q > 0);
             if quantity.is_none() {
@@ -146,13 +152,10 @@ impl NewContract {
                 }
             };
             if let (Some(quantity), Some(unit_price)) = (quantity, price) {
-                parsed.push(ContractLine { product_code: code.to_owned(), quantity, unit_price });
+                parsed.push(ContractLine { product_code: code, quantity, unit_price });
             }
         }
-        let version = terms_version.trim();
-        if version.is_empty() {
-            violations.add("terms_version", "is required: the published version of the general terms that applies");
-        }
+        let version = crate::domain::terms::parse_version("terms_version", terms_version, violations);
         if !violations.is_empty() {
             return None;
         }
@@ -163,7 +166,7 @@ impl NewContract {
             billing_period: billing_period?,
             payment_method: payment_method?,
             lines: parsed,
-            terms_version: version.to_owned(),
+            terms_version: version?,
         })
     }
 
