@@ -23,6 +23,24 @@ pub const LATEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
     None => NaiveDate::MAX,
 };
 
+/// The longest term (and so the longest billing period) an agreement may have: ten years.
+pub const MAX_TERM_MONTHS: u32 = 120;
+
+/// The latest date a rule can derive from accepted dates: the end of a term of
+/// [`MAX_TERM_MONTHS`] begun the day after [`LATEST_DATE`] (renewals stop at today, which the
+/// clock keeps within [`LATEST_DATE`]). Events carry dates up to here, and their consumers
+/// accept exactly this range, so no consumer refuses what a producer was allowed to publish.
+pub const LATEST_DERIVED_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2210, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// Whether `date` lies within [`EARLIEST_DATE`] ..= [`LATEST_DERIVED_DATE`]: a date an event
+/// may carry.
+pub fn derivable(date: NaiveDate) -> bool {
+    (EARLIEST_DATE..=LATEST_DERIVED_DATE).contains(&date)
+}
+
 /// Whether `date` lies within [`EARLIEST_DATE`] ..= [`LATEST_DATE`].
 pub fn accepted(date: NaiveDate) -> bool {
     (EARLIEST_DATE..=LATEST_DATE).contains(&date)

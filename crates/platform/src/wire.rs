@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pactum_domain::{
     Money, MoneyError,
-    calendar::{self, EARLIEST_DATE, LATEST_DATE},
+    calendar::{self, EARLIEST_DATE, LATEST_DATE, LATEST_DERIVED_DATE},
 };
 use pactum_proto::google::r#type as gtype;
 
@@ -17,10 +17,25 @@ pub enum DateError {
     NotADate(i32, i32, i32),
     #[error("{0} is outside the dates the platform accepts ({EARLIEST_DATE} to {LATEST_DATE})")]
     OutOfRange(NaiveDate),
+    #[error("{0} is outside the dates an event can carry ({EARLIEST_DATE} to {LATEST_DERIVED_DATE})")]
+    NotDerivable(NaiveDate),
 }
 
-/// A full civil date. Partial dates (a zero month or day) are refused.
+/// A full civil date in a request. Partial dates (a zero month or day) are refused, and so is
+/// a date outside [`calendar::accepted`].
 pub fn date_from_wire(date: Option<&gtype::Date>) -> Result<NaiveDate, DateError> {
+    let date = calendar_date(date)?;
+    if calendar::accepted(date) { Ok(date) } else { Err(DateError::OutOfRange(date)) }
+}
+
+/// A full civil date in an event: any date a rule can derive from accepted input
+/// ([`calendar::derivable`]), which is wider than what a request may send.
+pub fn event_date_from_wire(date: Option<&gtype::Date>) -> Result<NaiveDate, DateError> {
+    let date = calendar_date(date)?;
+    if calendar::derivable(date) { Ok(date) } else { Err(DateError::NotDerivable(date)) }
+}
+
+fn calendar_date(date: Option<&gtype::Date>) -> Result<NaiveDate, DateError> {
     let d = date.ok_or(DateError::Missing)?;
     if d.year == 0 && d.month == 0 && d.day == 0 {
         return Err(DateError::Missing);
@@ -28,8 +43,7 @@ pub fn date_from_wire(date: Option<&gtype::Date>) -> Result<NaiveDate, DateError
     let (Ok(month), Ok(day)) = (u32::try_from(d.month), u32::try_from(d.day)) else {
         return Err(DateError::NotADate(d.year, d.month, d.day));
     };
-    let date = NaiveDate::from_ymd_opt(d.year, month, day).ok_or(DateError::NotADate(d.year, d.month, d.day))?;
-    if calendar::accepted(date) { Ok(date) } else { Err(DateError::OutOfRange(date)) }
+    NaiveDate::from_ymd_opt(d.year, month, day).ok_or(DateError::NotADate(d.year, d.month, d.day))
 }
 
 /// A date the caller may leave out (unset, or all zeros): `None` then.

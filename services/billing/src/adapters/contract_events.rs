@@ -105,11 +105,11 @@ async fn upsert_contract(tx: &mut PgConnection, c: &pb::Contract) -> Result<(), 
     };
     let id = Uuid::try_parse(&c.contract_id).map_err(|e| permanent(format!("contract_id: {e}")))?;
     let customer = Uuid::try_parse(&c.customer_id).map_err(|e| permanent(format!("customer_id: {e}")))?;
-    let start = wire::date_from_wire(c.start_date.as_ref()).map_err(|e| permanent(format!("start_date {e}")))?;
+    let start = wire::event_date_from_wire(c.start_date.as_ref()).map_err(|e| permanent(format!("start_date {e}")))?;
     let end = c
         .end_date
         .as_ref()
-        .map(|d| wire::date_from_wire(Some(d)))
+        .map(|d| wire::event_date_from_wire(Some(d)))
         .transpose()
         .map_err(|e| permanent(format!("end_date {e}")))?;
     let codes: Vec<String> = c.lines.iter().map(|l| l.product_code.clone()).collect();

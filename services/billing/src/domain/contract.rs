@@ -62,6 +62,10 @@ pub struct DuePeriod {
     pub charge: Charge,
 }
 
+/// The most billing periods one run invoices for a contract (ten years of monthly periods), so
+/// that no date makes a run allocate or loop without bound.
+pub const MAX_PERIODS_PER_RUN: usize = 120;
+
 impl BillableContract {
     /// The charge of billing period `index` cut short at `last`: the whole months it still has,
     /// counted on the contract's own month boundaries (from the start date), and the days of the
@@ -86,11 +90,15 @@ impl BillableContract {
     /// `as_of` and was not invoiced is due. Periods follow the month rule from the start date
     /// (1, 3 or 12 months) and never run past the end date: the last one is cut there and
     /// charged for the months it has, and by days for what is shorter than a month.
+    /// At most [`MAX_PERIODS_PER_RUN`] at a time: a contract further behind is billed by the
+    /// runs that follow.
     pub fn due_periods(&self, as_of: NaiveDate) -> Vec<DuePeriod> {
         let months = self.billing_period.months();
         let mut due = Vec::new();
         let mut index = self.next_period_index;
-        while let Some(full) = CivilPeriod::nth(self.start_date, months, index) {
+        while due.len() < MAX_PERIODS_PER_RUN
+            && let Some(full) = CivilPeriod::nth(self.start_date, months, index)
+        {
             if full.first() > as_of || self.end_date.is_some_and(|end| full.first() > end) {
                 break;
             }

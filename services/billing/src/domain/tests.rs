@@ -224,3 +224,14 @@ fn availability_credits() {
             .is_none()
     );
 }
+
+/// No date makes a billing run loop without bound: at most `MAX_PERIODS_PER_RUN` periods of a
+/// contract per run; the next run goes on from there.
+#[test]
+fn due_periods_are_bounded_per_run() {
+    let mut c = contract(d(2000, 1, 1), BillingPeriod::Monthly, None);
+    let due = c.due_periods(d(2199, 12, 31));
+    assert_eq!(due.len(), super::contract::MAX_PERIODS_PER_RUN);
+    c.next_period_index = due.last().unwrap().index + 1;
+    assert_eq!(c.due_periods(d(2199, 12, 31))[0].period.first(), d(2010, 1, 1));
+}

@@ -16,6 +16,10 @@ pub const NOTICE_DAYS: i64 = 30;
 pub const DEFAULT_SUSPENSION_NOTICE_DAYS: u64 = 14;
 /// Art. 11.2: force majeure must have lasted longer than this before it allows termination.
 pub const FORCE_MAJEURE_DAYS: i64 = 60;
+/// The most terms one catch-up renews, so that no date makes a run allocate or loop without
+/// bound (ten years of a monthly contract); a contract further behind is caught up by the
+/// runs that follow.
+pub const MAX_RENEWALS_PER_RUN: u32 = 120;
 
 impl Contract {
     fn decide(&mut self, change: Change, article: &'static str) -> Decision {
@@ -328,7 +332,8 @@ impl Contract {
             }
             return decisions;
         }
-        while self.status.is_running() {
+        let mut renewals = 0;
+        while self.status.is_running() && renewals < MAX_RENEWALS_PER_RUN {
             if let Some(end) = self.end_date.filter(|end| *end < as_of) {
                 let article = self.end_article.unwrap_or(article::NOTICE);
                 if self.move_to(ContractStatus::Terminated, article, "terminate").is_ok() {
@@ -343,6 +348,7 @@ impl Contract {
             let Some(next) = self.term(self.term_index + 1) else { break };
             self.term_index += 1;
             self.current_term = next;
+            renewals += 1;
             decisions.push(self.decide(Change::Renewed { term: next }, article::TERM_AND_RENEWAL));
         }
         decisions.extend(self.apply_due_suspension(as_of));

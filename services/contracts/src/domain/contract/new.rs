@@ -15,7 +15,8 @@ pub const DEFAULT_TERM_MONTHS: u32 = 12;
 /// Art. 3.9: the vendor sets the trial period; this is ours when the request says 0.
 pub const DEFAULT_TRIAL_DAYS: u32 = 30;
 pub const MAX_TRIAL_DAYS: u32 = 366;
-pub const MAX_TERM_MONTHS: u32 = 120;
+/// Art. 13.1: ten years at most, so that every date a term gives is one events can carry.
+pub const MAX_TERM_MONTHS: u32 = pactum_domain::calendar::MAX_TERM_MONTHS;
 
 /// A validated request for a trial.
 #[derive(Debug, Clone)]

@@ -275,3 +275,33 @@ fn decisions_snapshot_the_contract() {
     assert_eq!(decisions[0].contract.current_term.first(), d(2026, 2, 1));
     assert_eq!(decisions[2].contract, c);
 }
+
+/// No date makes a catch-up loop without bound: at most `MAX_RENEWALS_PER_RUN` terms per run,
+/// the rest in the runs that follow, ending where one long run would have.
+#[test]
+fn catch_up_is_bounded_per_run() {
+    let mut c = signed(d(2000, 1, 1), 1);
+    let first = c.catch_up(d(2199, 12, 31));
+    assert_eq!(first.len(), lifecycle::MAX_RENEWALS_PER_RUN as usize);
+    assert_eq!(c.current_term.first(), d(2010, 1, 1));
+    let mut runs = 1;
+    while !c.catch_up(d(2199, 12, 31)).is_empty() {
+        runs += 1;
+    }
+    assert_eq!(runs, 20, "2,400 monthly terms at 120 a run");
+    assert_eq!(c.current_term.first(), d(2199, 12, 1));
+}
+
+/// Every date a contract derives from accepted input is one events can carry (and billing
+/// accepts): the longest term begun on the last day a renewal can happen ends before
+/// `LATEST_DERIVED_DATE`.
+#[test]
+fn every_derived_date_is_one_events_carry() {
+    use pactum_domain::calendar::{LATEST_DATE, LATEST_DERIVED_DATE, MAX_TERM_MONTHS};
+    let mut c = signed(d(2189, 12, 31), MAX_TERM_MONTHS);
+    assert_eq!(c.catch_up(LATEST_DATE).len(), 1, "renewed on the last day the clock can show");
+    assert!(c.current_term.last() <= LATEST_DERIVED_DATE, "{}", c.current_term.last());
+    let mut last = signed(LATEST_DATE, MAX_TERM_MONTHS);
+    assert!(last.catch_up(LATEST_DATE).is_empty());
+    assert!(last.current_term.last() <= LATEST_DERIVED_DATE);
+}
