@@ -35,6 +35,11 @@ if [ "$status" -eq 0 ]; then
   say "running every benchmark in small mode"
   BENCH_CONTRACTS=500 cargo test -p pactum-contracts -p pactum-billing --bench renewals --bench billing_run 2>&1 | tee -a "$log" || status=$?
 fi
+# Every fuzz target for a few seconds, for the same reason (`./deploy/local/fuzz.sh` fuzzes longer).
+if [ "$status" -eq 0 ]; then
+  say "running every fuzz target briefly"
+  FUZZ_SECONDS="${FUZZ_SECONDS:-5}" "$ROOT/deploy/local/fuzz.sh" || status=$?
+fi
 drop_test_databases
 # One closing line for the whole workspace (cargo prints one per test binary).
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }

@@ -20,12 +20,18 @@ pub enum MoneyError {
     Currency(String),
     #[error("must not be negative")]
     Negative,
+    #[error("must be at most EUR 100,000,000.00 either way")]
+    OutOfBounds,
 }
 
 const NANOS_PER_CENT: i32 = 10_000_000;
 
 impl Money {
     pub const ZERO: Self = Self { cents: 0 };
+    /// The largest amount a caller may send, either way: EUR 100 million. Far above any fee,
+    /// and low enough that a line (× quantity × months) and every sum of them stay exact in
+    /// 64 bits.
+    pub const MAX_AMOUNT: Self = Self { cents: 10_000_000_000 };
 
     pub const fn from_cents(cents: i64) -> Self {
         Self { cents }
@@ -63,8 +69,8 @@ impl Money {
         if fraction.len() == 1 {
             cents_part *= 10;
         }
-        let cents = euros.checked_mul(100).and_then(|c| c.checked_add(cents_part)).ok_or(MoneyError::Overflow)?;
-        Ok(Self { cents: if negative { -cents } else { cents } })
+        let cents = euros.checked_mul(100).and_then(|c| c.checked_add(cents_part)).ok_or(MoneyError::OutOfBounds)?;
+        Self { cents: if negative { -cents } else { cents } }.within_bounds()
     }
 
     /// From the wire shape of `google.type.Money`: EUR only, whole cents only, and `units` and
@@ -79,11 +85,21 @@ impl Money {
         if nanos % NANOS_PER_CENT != 0 {
             return Err(MoneyError::SubCent);
         }
-        units
+        let money = units
             .checked_mul(100)
             .and_then(|c| c.checked_add(i64::from(nanos / NANOS_PER_CENT)))
             .map(Self::from_cents)
-            .ok_or(MoneyError::Overflow)
+            .ok_or(MoneyError::OutOfBounds)?;
+        money.within_bounds()
+    }
+
+    /// Refuses an amount beyond [`Self::MAX_AMOUNT`] either way.
+    pub fn within_bounds(self) -> Result<Self, MoneyError> {
+        if self.cents.unsigned_abs() > Self::MAX_AMOUNT.cents.unsigned_abs() {
+            Err(MoneyError::OutOfBounds)
+        } else {
+            Ok(self)
+        }
     }
 
     /// The wire shape of `google.type.Money`: whole euros and the cents as nanos, same sign.
@@ -182,16 +198,27 @@ mod tests {
 
     proptest! {
         #[test]
-        fn display_then_parse_is_identity(cents in any::<i64>().prop_filter("not MIN", |c| *c != i64::MIN)) {
+        fn display_then_parse_is_identity(cents in -10_000_000_000i64..=10_000_000_000) {
             let m = Money::from_cents(cents);
             prop_assert_eq!(Money::parse(&m.to_string()), Ok(m));
         }
 
         #[test]
-        fn wire_shape_round_trips(cents in any::<i64>()) {
+        fn wire_shape_round_trips(cents in -10_000_000_000i64..=10_000_000_000) {
             let m = Money::from_cents(cents);
             let (units, nanos) = m.units_nanos();
             prop_assert_eq!(Money::from_units_nanos("EUR", units, nanos), Ok(m));
+        }
+
+        /// Beyond EUR 100 million either way nothing parses, whatever the shape.
+        #[test]
+        fn amounts_beyond_the_bounds_are_refused(cents in any::<i64>().prop_filter("beyond", |c| c.unsigned_abs() > 10_000_000_000)) {
+            let m = Money::from_cents(cents);
+            let (units, nanos) = m.units_nanos();
+            prop_assert_eq!(Money::from_units_nanos("EUR", units, nanos), Err(MoneyError::OutOfBounds));
+            if cents != i64::MIN {
+                prop_assert_eq!(Money::parse(&m.to_string()), Err(MoneyError::OutOfBounds));
+            }
         }
 
         #[test]

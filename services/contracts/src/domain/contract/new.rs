@@ -10,6 +10,10 @@ use super::{
 /// A product on a contract line, as the vendor codes it.
 pub const PRODUCT_CODE: pactum_domain::text::TextRule = pactum_domain::text::TextRule::line(64);
 
+/// The most units of a product one line may hold (with `Money::MAX_AMOUNT` and ten years of
+/// months, a line's fees stay exact in 64 bits).
+pub const MAX_QUANTITY: u32 = 1_000_000;
+
 /// Art. 13.1: the term when none was agreed.
 pub const DEFAULT_TERM_MONTHS: u32 = 12;
 /// Art. 3.9: the vendor sets the trial period; this is ours when the request says 0.
@@ -137,9 +141,9 @@ impl NewContract {
                     "is required: at most 64 characters, no control characters",
                 );
             }
-            let quantity = u32::try_from(line.quantity).ok().filter(|q| *q > 0);
+            let quantity = u32::try_from(line.quantity).ok().filter(|q| (1..=MAX_QUANTITY).contains(q));
             if quantity.is_none() {
-                violations.add(format!("lines[{i}].quantity"), "must be more than 0");
+                violations.add(format!("lines[{i}].quantity"), format!("must be 1 to {MAX_QUANTITY}"));
             }
             let price = match line.unit_price {
                 Ok(p) if !p.is_negative() => Some(p),
