@@ -22,6 +22,17 @@ pub enum AddressError {
     DutchPostcode(String),
 }
 
+impl AddressError {
+    /// The field of the address that is wrong, as a request names it (`postal_address.<field>`).
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::Missing(field) | Self::Text(field, _) => field,
+            Self::Country => "country_code",
+            Self::DutchPostcode(_) => "postal_code",
+        }
+    }
+}
+
 /// Each line of an address: street, postal code, city.
 pub const ADDRESS_LINE: crate::text::TextRule = crate::text::TextRule::line(200);
 

@@ -72,7 +72,9 @@ impl<R: CustomerRepository> Customers<R> {
         once: Option<Once<Customer>>,
     ) -> Result<Outcome<Customer>, CustomerError> {
         let new = NewCustomer::parse(&input.name, &input.kvk_number, &input.primary_contact_email, &mut violations);
-        let address = input.postal_address.and_then(|a| violations.check("postal_address", a));
+        let address = input
+            .postal_address
+            .and_then(|a| a.map_err(|e| violations.add(format!("postal_address.{}", e.field()), e.to_string())).ok());
         let new = new.map(|n| NewCustomer { postal_address: address, ..n });
         let Some(new) = new.filter(|_| violations.is_empty()) else {
             return Err(CustomerError::Invalid(violations));
@@ -89,8 +91,9 @@ impl<R: CustomerRepository> Customers<R> {
         address: Result<PostalAddress, AddressError>,
         once: Option<Once<Customer>>,
     ) -> Result<Outcome<Customer>, CustomerError> {
-        let address =
-            address.map_err(|e| CustomerError::Invalid(Violations::single("postal_address", e.to_string())))?;
+        let address = address.map_err(|e| {
+            CustomerError::Invalid(Violations::single(format!("postal_address.{}", e.field()), e.to_string()))
+        })?;
         self.repository.update_address(id, &address, once).await
     }
 
