@@ -15,6 +15,7 @@ const PROTOS: &[&str] = &[
     "pactum/billing/v1/events.proto",
     "pactum/privacy/v1/privacy.proto",
     "pactum/notification/v1/notification.proto",
+    "pactum/notification/v1/events.proto",
     "pactum/testing/v1/test_clock.proto",
 ];
 

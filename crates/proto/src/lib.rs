@@ -112,4 +112,17 @@ pub mod catalogue {
             data_schema: "pactum.billing.v1.PriceChangeAnnounced",
         };
     }
+
+    /// The notification service's events: a notice sent (art. 14.21: given), failed or bounced.
+    pub mod notification {
+        use super::Entry;
+
+        const fn notice(subject: &'static str) -> Entry {
+            Entry { subject, data_schema: "pactum.notification.v1.NoticeChanged" }
+        }
+
+        pub const NOTICE_SENT: Entry = notice("pactum.notification.notice.sent");
+        pub const NOTICE_FAILED: Entry = notice("pactum.notification.notice.failed");
+        pub const NOTICE_BOUNCED: Entry = notice("pactum.notification.notice.bounced");
+    }
 }

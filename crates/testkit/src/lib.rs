@@ -11,9 +11,11 @@
 pub mod grpc;
 pub mod retries;
 mod service;
+mod smtp;
 pub mod streams;
 
 pub use service::{TEST_EPOCH, TestService, spawn};
+pub use smtp::TestSmtp;
 
 use std::{
     net::TcpListener,

@@ -1,16 +1,35 @@
-use pactum_platform::config::{ConfigError, ServiceConfig};
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use pactum_platform::config::{ConfigError, ServiceConfig, millis_or, var_or};
 
 /// The notification service's configuration, from the environment.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub service: ServiceConfig,
+    /// `SMTP_URL` [`smtp://127.0.0.1:2525`]: where e-mail notices are handed over, as lettre
+    /// reads it (`smtps://user:pass@host:465`, `smtp://host:587?tls=required`).
+    pub smtp_url: String,
+    /// `MAIL_FROM` [`Pactum <notices@pactum.example>`]: the sender of every notice.
+    pub mail_from: Mailbox,
+    /// `DELIVERY_INTERVAL_MILLIS` [500]: how often due e-mails are looked for.
+    pub delivery_interval: Duration,
 }
 
 pub const DEFAULT_GRPC_ADDR: &str = "127.0.0.1:50054";
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        Ok(Self { service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)? })
+        let smtp_url: String = var_or("SMTP_URL", "smtp://127.0.0.1:2525")?;
+        if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
+            return Err(ConfigError { name: "SMTP_URL", problem: "must start with smtp:// or smtps://".into() });
+        }
+        Ok(Self {
+            service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?,
+            smtp_url,
+            mail_from: var_or("MAIL_FROM", "Pactum <notices@pactum.example>")?,
+            delivery_interval: millis_or("DELIVERY_INTERVAL_MILLIS", 500)?,
+        })
     }
 }
 

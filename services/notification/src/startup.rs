@@ -2,14 +2,25 @@
 
 use std::sync::Arc;
 
-use pactum_bus::Consumer;
+use pactum_bus::{Consumer, Outbox};
 use pactum_host::{ServiceHost, Wiring};
 use pactum_proto::pactum::notification::v1::notification_service_server::{NotificationServiceServer, SERVICE_NAME};
 use sqlx::migrate::Migrator;
 
 use crate::{
-    adapters::{contract_events, grpc::NotificationGrpc, postgres::PgContacts},
-    application::contacts::Contacts,
+    adapters::{
+        billing_events::{self, BillingEvents},
+        contract_events::{self, ContractEvents},
+        grpc::NotificationGrpc,
+        notify::Notifier,
+        postgres::{PgContacts, PgNotices},
+        smtp::SmtpMailer,
+        templates::Templates,
+    },
+    application::{
+        contacts::Contacts,
+        notices::{Deliveries, Notices},
+    },
     config::Config,
 };
 
@@ -32,17 +43,49 @@ impl pactum_host::Service for Notification {
         &MIGRATOR
     }
 
-    fn wire(host: &mut ServiceHost, _config: &Config) -> Wiring {
-        let consumer = Consumer::new(
-            host.pool().clone(),
-            host.jetstream(),
-            contract_events::SPEC,
-            contract_events::ContractEvents,
-        );
-        host.spawn_background(|shutdown| consumer.run(shutdown));
-        let contacts = Arc::new(Contacts::new(PgContacts::new(host.pool().clone())));
+    fn wire(host: &mut ServiceHost, config: &Config) -> Wiring {
+        let (pool, clock, outbox) = (host.pool().clone(), host.clock(), Outbox::new(SCHEMA));
+        // Start-up: the templates compile and the SMTP URL parses, or the service does not start.
+        #[allow(clippy::expect_used)]
+        let templates = Arc::new(Templates::new().expect("every notice of the catalogue has its texts"));
+        #[allow(clippy::expect_used)]
+        let mailer = SmtpMailer::new(&config.smtp_url, config.mail_from.clone()).expect("SMTP_URL is a valid SMTP URL");
+        let notifier = Notifier::new(templates, outbox.clone(), clock.clone());
+
+        let contracts =
+            Consumer::new(pool.clone(), host.jetstream(), contract_events::SPEC, ContractEvents::new(notifier.clone()));
+        host.spawn_background(|shutdown| contracts.run(shutdown));
+        let billing = Consumer::new(pool.clone(), host.jetstream(), billing_events::SPEC, BillingEvents::new(notifier));
+        host.spawn_background(|shutdown| billing.run(shutdown));
+
+        let store = PgNotices::new(pool.clone(), outbox);
+        let deliveries = Deliveries::new(store.clone(), mailer, clock.clone());
+        let interval = config.delivery_interval;
+        host.spawn_background(move |shutdown| async move {
+            loop {
+                match deliveries.deliver_due().await {
+                    Ok(tried) if tried > 0 => continue,
+                    Ok(_) => {}
+                    Err(error) => {
+                        let chain: &dyn std::error::Error = &error;
+                        tracing::error!(error = chain, "delivering notices failed; retrying");
+                    }
+                }
+                tokio::select! {
+                    () = tokio::time::sleep(interval) => {}
+                    () = shutdown.cancelled() => return,
+                }
+            }
+        });
+
+        let contacts = Arc::new(Contacts::new(PgContacts::new(pool)));
+        let notices = Arc::new(Notices::new(store, clock));
         Wiring {
-            routes: tonic::service::Routes::new(NotificationServiceServer::new(NotificationGrpc::new(contacts))),
+            routes: tonic::service::Routes::new(NotificationServiceServer::new(NotificationGrpc::new(
+                contacts,
+                notices,
+                host.request_ids(),
+            ))),
             service_names: vec![SERVICE_NAME],
         }
     }

@@ -2,29 +2,44 @@
 
 use std::sync::Arc;
 
-use pactum_domain::{CustomerId, Violations};
+use pactum_domain::{CustomerId, Violations, page::PageRequest, text::TextRule};
+use pactum_idempotency::{RequestIds, once, reply};
 use pactum_platform::{
     status::{Failure, ServiceError, invalid_argument, to_status},
     wire,
 };
 use pactum_proto::pactum::notification::v1::{self as pb, notification_service_server::NotificationService};
 use tonic::{Request, Response, Status};
+use uuid::Uuid;
 
 use crate::{
-    application::contacts::{ContactRepository, Contacts},
-    domain::contact::{Contact, ContactError},
+    application::{
+        contacts::{ContactRepository, Contacts},
+        notices::{NoticeStore, Notices},
+    },
+    domain::{
+        contact::{Contact, ContactError},
+        notice::{Channel, Notice, NoticeError, Status as NoticeStatus},
+    },
 };
 
 pub const SERVICE: &str = "notification";
 
+/// A bounce's reason, as the bounce processor quotes it.
+const BOUNCE_REASON: TextRule = TextRule::line(500);
+/// RFC 5322 lines are at most 998 characters.
+const MESSAGE_ID: TextRule = TextRule::line(998);
+
 #[derive(Debug)]
-pub struct NotificationGrpc<R> {
+pub struct NotificationGrpc<R, S> {
     contacts: Arc<Contacts<R>>,
+    notices: Arc<Notices<S>>,
+    ids: RequestIds,
 }
 
-impl<R> NotificationGrpc<R> {
-    pub fn new(contacts: Arc<Contacts<R>>) -> Self {
-        Self { contacts }
+impl<R, S> NotificationGrpc<R, S> {
+    pub fn new(contacts: Arc<Contacts<R>>, notices: Arc<Notices<S>>, ids: RequestIds) -> Self {
+        Self { contacts, notices, ids }
     }
 }
 
@@ -38,6 +53,24 @@ impl ServiceError for ContactError {
     }
 }
 
+impl ServiceError for NoticeError {
+    fn failure(&self) -> Failure<'_> {
+        match self {
+            Self::Invalid(violations) => Failure::InvalidArgument(violations),
+            Self::NotFound(id) => Failure::NotFound { resource: "notice", id: id.clone() },
+            Self::Refused(message) => {
+                Failure::Refused { article: "14.21", reason: "NOTICE_STATE", message: message.clone() }
+            }
+            Self::Reused(reused) => Failure::Conflict { message: reused.to_string() },
+            Self::Storage(_) => Failure::Internal,
+        }
+    }
+}
+
+fn status<E: ServiceError + 'static>(error: E) -> Status {
+    to_status(SERVICE, &error)
+}
+
 fn contact_to_proto(contact: &Contact) -> pb::Contact {
     pb::Contact {
         customer_id: contact.customer_id.to_string(),
@@ -48,13 +81,133 @@ fn contact_to_proto(contact: &Contact) -> pb::Contact {
     }
 }
 
+pub fn notice_to_proto(n: &Notice) -> pb::Notice {
+    pb::Notice {
+        notice_id: n.id.to_string(),
+        customer_id: n.customer_id.to_string(),
+        kind: n.kind.clone(),
+        article: n.article.clone(),
+        critical: n.critical,
+        channel: match n.channel {
+            Channel::Email => pb::NoticeChannel::Email,
+            Channel::InApp => pb::NoticeChannel::InApp,
+        }
+        .into(),
+        recipient: n.recipient.clone(),
+        language: n.language.code().to_owned(),
+        subject: n.subject.clone(),
+        body_text: n.body_text.clone(),
+        status: match n.status {
+            NoticeStatus::Queued => pb::NoticeStatus::Queued,
+            NoticeStatus::Sent => pb::NoticeStatus::Sent,
+            NoticeStatus::Failed => pb::NoticeStatus::Failed,
+            NoticeStatus::Bounced => pb::NoticeStatus::Bounced,
+        }
+        .into(),
+        sent_at: n.sent_at.map(wire::timestamp_to_wire),
+        read_at: n.read_at.map(wire::timestamp_to_wire),
+        message_id: n.message_id.clone().unwrap_or_default(),
+        content_sha256: n.content_sha256.clone().unwrap_or_default(),
+        source_event_id: n.source_event_id.to_string(),
+        attempts: n
+            .attempts
+            .iter()
+            .map(|a| pb::DeliveryAttempt {
+                at: Some(wire::timestamp_to_wire(a.at)),
+                reply_code: a.reply_code.map(i32::from).unwrap_or_default(),
+                reply_text: a.reply_text.clone(),
+            })
+            .collect(),
+        created_at: Some(wire::timestamp_to_wire(n.created_at)),
+        failure: n.failure.clone().unwrap_or_default(),
+    }
+}
+
+fn uuid(field: &str, raw: &str, violations: &mut Violations) -> Option<Uuid> {
+    violations.check(field, Uuid::try_parse(raw.trim()).map_err(|_| "must be a UUID"))
+}
+
 #[tonic::async_trait]
-impl<R: ContactRepository> NotificationService for NotificationGrpc<R> {
+impl<R: ContactRepository, S: NoticeStore> NotificationService for NotificationGrpc<R, S> {
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
     async fn get_contact(&self, request: Request<pb::GetContactRequest>) -> Result<Response<pb::Contact>, Status> {
         let id = CustomerId::parse(&request.get_ref().customer_id)
             .map_err(|e| invalid_argument(&Violations::single("customer_id", e.to_string())))?;
-        let contact = self.contacts.get(id).await.map_err(|e| to_status(SERVICE, &e))?;
+        let contact = self.contacts.get(id).await.map_err(status)?;
         Ok(Response::new(contact_to_proto(&contact)))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn list_notices(
+        &self,
+        request: Request<pb::ListNoticesRequest>,
+    ) -> Result<Response<pb::ListNoticesResponse>, Status> {
+        let r = request.into_inner();
+        let mut v = Violations::default();
+        let customer = v.check("customer_id", CustomerId::parse(&r.customer_id));
+        let channel = match pb::NoticeChannel::try_from(r.channel) {
+            Ok(pb::NoticeChannel::Unspecified) => None,
+            Ok(pb::NoticeChannel::Email) => Some(Channel::Email),
+            Ok(pb::NoticeChannel::InApp) => Some(Channel::InApp),
+            Err(_) => {
+                v.add("channel", "must be NOTICE_CHANNEL_EMAIL, NOTICE_CHANNEL_IN_APP or left out");
+                None
+            }
+        };
+        let size = v.check("page_size", u32::try_from(r.page_size).map_err(|_| "must not be negative"));
+        let after = if r.page_token.is_empty() { None } else { uuid("page_token", &r.page_token, &mut v) };
+        let (Some(customer), Some(size), true) = (customer, size, v.is_empty()) else {
+            return Err(invalid_argument(&v));
+        };
+        let page = PageRequest::new(size, after);
+        let (notices, unread) = self.notices.list(customer, channel, r.unread_only, page).await.map_err(status)?;
+        let page = pactum_domain::page::Page::from_rows(notices, &page, |n| n.id);
+        Ok(Response::new(pb::ListNoticesResponse {
+            notices: page.items.iter().map(notice_to_proto).collect(),
+            unread_count: unread,
+            next_page_token: page.next_after.map(|id| id.to_string()).unwrap_or_default(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(notice.id = %request.get_ref().notice_id))]
+    async fn get_notice(&self, request: Request<pb::GetNoticeRequest>) -> Result<Response<pb::Notice>, Status> {
+        let mut v = Violations::default();
+        let Some(id) = uuid("notice_id", &request.get_ref().notice_id, &mut v) else {
+            return Err(invalid_argument(&v));
+        };
+        Ok(Response::new(notice_to_proto(&self.notices.get(id).await.map_err(status)?)))
+    }
+
+    #[tracing::instrument(skip_all, fields(notice.id = %request.get_ref().notice_id))]
+    async fn mark_notice_read(
+        &self,
+        request: Request<pb::MarkNoticeReadRequest>,
+    ) -> Result<Response<pb::Notice>, Status> {
+        let mut r = request.into_inner();
+        let mut v = Violations::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("MarkNoticeRead", &request_id, &r, &mut v);
+        let id = uuid("notice_id", &r.notice_id, &mut v);
+        let (Some(id), true) = (id, v.is_empty()) else { return Err(invalid_argument(&v)) };
+        reply(self.notices.mark_read(id, once(key, notice_to_proto)).await.map_err(status)?, notice_to_proto)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn report_bounce(&self, request: Request<pb::ReportBounceRequest>) -> Result<Response<pb::Notice>, Status> {
+        let mut r = request.into_inner();
+        let mut v = Violations::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("ReportBounce", &request_id, &r, &mut v);
+        let message_id = v.check("message_id", MESSAGE_ID.check(&r.message_id)).filter(|m| !m.is_empty());
+        if message_id.is_none() && v.is_empty() {
+            v.add("message_id", "is required: the Message-ID of the sent e-mail");
+        }
+        let reason = v.check("reason", BOUNCE_REASON.check(&r.reason));
+        let (Some(message_id), Some(reason), true) = (message_id, reason, v.is_empty()) else {
+            return Err(invalid_argument(&v));
+        };
+        let outcome =
+            self.notices.report_bounce(message_id, reason, once(key, notice_to_proto)).await.map_err(status)?;
+        reply(outcome, notice_to_proto)
     }
 }

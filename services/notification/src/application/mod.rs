@@ -1,3 +1,4 @@
 //! Use cases of the notification service.
 
 pub mod contacts;
+pub mod notices;

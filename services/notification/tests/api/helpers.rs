@@ -7,14 +7,16 @@ use pactum_proto::pactum::{
     contracts::v1 as contracts,
     notification::v1::{self as pb, notification_service_client::NotificationServiceClient},
 };
-use pactum_testkit::{TestNats, TestService};
+use pactum_testkit::{TestNats, TestService, TestSmtp};
 use prost::Message as _;
 use tonic::transport::Channel;
 use uuid::Uuid;
 
-/// The notification service under test and a client for it; derefs to the [`TestService`].
+/// The notification service under test, a client for it and the SMTP server it sends to;
+/// derefs to the [`TestService`].
 pub struct TestApp {
     pub client: NotificationServiceClient<Channel>,
+    pub smtp: TestSmtp,
     service: TestService,
 }
 
@@ -27,8 +29,16 @@ impl std::ops::Deref for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    let service = pactum_testkit::spawn::<Notification>(TestNats::start().await, |service| Config { service }).await;
-    TestApp { client: NotificationServiceClient::new(service.channel.clone()), service }
+    let smtp = TestSmtp::start().await;
+    let url = smtp.url();
+    let service = pactum_testkit::spawn::<Notification>(TestNats::start().await, |service| Config {
+        service,
+        smtp_url: url,
+        mail_from: "Pactum <notices@pactum.example>".parse().unwrap(),
+        delivery_interval: Duration::from_millis(50),
+    })
+    .await;
+    TestApp { client: NotificationServiceClient::new(service.channel.clone()), smtp, service }
 }
 
 /// A `customer.created` event as the contracts service would publish it.
@@ -134,5 +144,58 @@ impl TestApp {
 
     pub async fn inbox_rows(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM notification.inbox").fetch_one(&self.pool).await.unwrap()
+    }
+}
+
+impl TestApp {
+    /// Publishes any event as `service` would (its stream, its headers); `copy` varies the
+    /// JetStream message id so the same event can be delivered again.
+    pub async fn publish_event(
+        &self,
+        service: &str,
+        event_type: &str,
+        data_schema: &str,
+        id: Uuid,
+        payload: Vec<u8>,
+        copy: u32,
+    ) {
+        let js = jetstream::new(self.nats.client().await);
+        js.get_or_create_stream(pactum_bus::stream::service_stream(service)).await.unwrap();
+        let mut headers = event::headers(
+            id,
+            event_type,
+            &format!("/pactum/{service}"),
+            "subject",
+            chrono::Utc::now(),
+            data_schema,
+            &[],
+        );
+        headers.insert(event::header::MSG_ID, format!("{id}-{copy}").as_str());
+        js.publish_with_headers(event_type.to_owned(), headers, payload.into()).await.unwrap().await.unwrap();
+    }
+
+    /// The customer's notices, newest first.
+    pub async fn notices(&self, customer_id: &str) -> pb::ListNoticesResponse {
+        self.client
+            .clone()
+            .list_notices(pb::ListNoticesRequest {
+                customer_id: customer_id.to_owned(),
+                page_size: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+    }
+
+    /// Waits until the customer has `count` notices and none is still queued.
+    pub async fn settled_notices(&self, customer_id: &str, count: usize) -> Vec<pb::Notice> {
+        let found = pactum_testkit::eventually(Duration::from_secs(20), || async move {
+            let notices = self.notices(customer_id).await.notices;
+            let queued = notices.iter().any(|n| n.status == pb::NoticeStatus::Queued as i32);
+            (notices.len() == count && !queued).then_some(notices)
+        })
+        .await;
+        found.unwrap_or_else(|| panic!("{count} settled notices expected for {customer_id}"))
     }
 }

@@ -1,4 +1,4 @@
-//! Contacts in PostgreSQL (schema `notification`).
+//! Contacts: where notices go.
 
 use chrono::{DateTime, Utc};
 use pactum_domain::{CustomerId, EmailAddress, StorageError};
@@ -57,6 +57,36 @@ struct ContactRow {
     source_event_id: Uuid,
 }
 
+/// The contact of `customer_id`, read in the transaction `conn` belongs to.
+pub async fn contact_in(conn: &mut PgConnection, customer_id: Uuid) -> Result<Option<Contact>, ContactError> {
+    let row = sqlx::query_as!(
+        ContactRow,
+        r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id
+           FROM notification.contacts WHERE customer_id = $1"#,
+        customer_id,
+    )
+    .fetch_optional(conn)
+    .await
+    .map_err(storage)?;
+    row.map(contact_of_row).transpose()
+}
+
+fn contact_of_row(r: ContactRow) -> Result<Contact, ContactError> {
+    let email = EmailAddress::parse(&r.primary_contact_email).map_err(|e| {
+        ContactError::Storage(StorageError::new(std::io::Error::other(format!(
+            "stored contact of {} has an invalid e-mail: {e}",
+            r.customer_id
+        ))))
+    })?;
+    Ok(Contact {
+        customer_id: CustomerId::from_uuid(r.customer_id),
+        customer_name: r.customer_name,
+        primary_contact_email: email,
+        changed_at: r.changed_at,
+        source_event_id: r.source_event_id,
+    })
+}
+
 impl ContactRepository for PgContacts {
     #[tracing::instrument(skip_all, fields(customer.id = %customer_id))]
     async fn get(&self, customer_id: CustomerId) -> Result<Option<Contact>, ContactError> {
@@ -69,21 +99,6 @@ impl ContactRepository for PgContacts {
         .fetch_optional(&self.pool)
         .await
         .map_err(storage)?;
-        row.map(|r| {
-            let email = EmailAddress::parse(&r.primary_contact_email).map_err(|e| {
-                ContactError::Storage(StorageError::new(std::io::Error::other(format!(
-                    "stored contact of {} has an invalid e-mail: {e}",
-                    r.customer_id
-                ))))
-            })?;
-            Ok(Contact {
-                customer_id: CustomerId::from_uuid(r.customer_id),
-                customer_name: r.customer_name,
-                primary_contact_email: email,
-                changed_at: r.changed_at,
-                source_event_id: r.source_event_id,
-            })
-        })
-        .transpose()
+        row.map(contact_of_row).transpose()
     }
 }
