@@ -119,7 +119,37 @@ ensure_nats() {
   die "the private NATS did not start; see $LOCAL/nats/server.log"
 }
 
+# --- SMTP ---------------------------------------------------------------------------------
+
+STARTED_SMTP=""
+
+# The notices' mail server for tests and local runs: deploy/local/smtp-sink.py on Debian's
+# python3-aiosmtpd (a real SMTP server writing a Maildir).
+ensure_smtp_sink_package() {
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || install_packages python3-aiosmtpd
+}
+
+# Starts the sink on SMTP_PORT (2525) writing to .local/mail, unless SMTP_URL names a server.
+ensure_smtp() {
+  if [ -n "${SMTP_URL:-}" ]; then
+    say "notices go to the SMTP server at SMTP_URL"
+    return
+  fi
+  ensure_smtp_sink_package
+  local port="${SMTP_PORT:-2525}"
+  mkdir -p "$LOCAL/mail"
+  say "starting the local SMTP server on 127.0.0.1:$port (mail in .local/mail/new/)"
+  /usr/bin/python3 "$ROOT/deploy/local/smtp-sink.py" --port "$port" --maildir "$LOCAL/mail" >"$LOCAL/logs/smtp.log" 2>&1 &
+  STARTED_SMTP="$!"
+  SMTP_URL="smtp://127.0.0.1:$port"
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return; sleep 0.1; done
+  die "the local SMTP server did not start; see $LOCAL/logs/smtp.log"
+}
+
 stop_private_services() {
+  if [ -n "$STARTED_SMTP" ]; then
+    kill "$STARTED_SMTP" 2>/dev/null || true
+  fi
   if [ -n "$STARTED_NATS" ] && [ -f "$STARTED_NATS" ]; then
     say "stopping the private NATS"
     kill "$(cat "$STARTED_NATS")" 2>/dev/null || true

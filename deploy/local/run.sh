@@ -10,11 +10,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pactum-target}"
 
 ensure_postgres
 ensure_nats
+mkdir -p "$LOCAL/logs"
+ensure_smtp
 if [ -z "${DATABASE_URL:-}" ]; then
   create_database pactum
   DATABASE_URL="$PG_SERVER/pactum"
 fi
-export DATABASE_URL NATS_URL
+export DATABASE_URL NATS_URL SMTP_URL
 
 say "building the services"
 cargo build --workspace --bins
@@ -65,6 +67,7 @@ Pactum is running (logs in .local/logs/, JSON lines; LOG_FORMAT=text for plain t
 
   PostgreSQL    $(printf '%s' "$DATABASE_URL" | sed 's#://\([^:@]*\):[^@]*@#://\1:***@#')
   NATS          $NATS_URL
+  SMTP          $SMTP_URL   (notices: the local server writes every mail to .local/mail/new/)
 
 Every service serves reflection and grpc.health.v1, e.g. with grpcurl:
 
@@ -73,6 +76,8 @@ Every service serves reflection and grpc.health.v1, e.g. with grpcurl:
     ${ADDR[contracts]} pactum.contracts.v1.ContractService/CreateCustomer
   grpcurl -plaintext -d '{"customer_id":"<customer_id from above>"}' \\
     ${ADDR[notification]} pactum.notification.v1.NotificationService/GetContact
+  grpcurl -plaintext -d '{"customer_id":"<customer_id from above>"}' \\
+    ${ADDR[notification]} pactum.notification.v1.NotificationService/ListNotices
   grpcurl -plaintext -d '{"service":"pactum.contracts.v1.ContractService"}' ${ADDR[contracts]} grpc.health.v1.Health/Check
 $( [ "${PACTUM_TEST_CLOCK:-0}" = 1 ] && printf '\nThe shared TEST clock is on (PACTUM_TEST_CLOCK=1): move every service to a new day with\n\n  grpcurl -plaintext -d %s %s pactum.testing.v1.TestClock/SetTime\n' "'{\"time\":\"2027-01-01T11:00:00Z\"}'" "${ADDR[contracts]}" )
 

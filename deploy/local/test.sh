@@ -13,6 +13,8 @@ ensure_nats
 ensure_nats_binary
 # The billing tests validate UBL documents against the official schemas with xmllint.
 command -v xmllint >/dev/null || install_packages libxml2-utils
+# The notification tests send to a real SMTP server (deploy/local/smtp-sink.py).
+ensure_smtp_sink_package
 trap stop_private_services EXIT
 
 # Each test makes a database of its own; drop what earlier runs left behind.
