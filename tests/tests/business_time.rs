@@ -16,7 +16,7 @@ use pactum_proto::{
         testing::v1::{GetTimeRequest, SetTimeRequest, test_clock_client::TestClockClient},
     },
 };
-use pactum_testkit::{TestDatabase, TestNats, eventually, grpc::channel, noon};
+use pactum_testkit::{TestDatabase, TestNats, TestSmtp, eventually, grpc::channel, noon};
 use support::start_all;
 use tonic::transport::Channel;
 
@@ -77,8 +77,13 @@ async fn wait_for_invoices(billing: &BillingServiceClient<Channel>, customer: &s
 async fn a_year_in_quarters_on_the_shared_test_clock() {
     let db = TestDatabase::create().await;
     let nats = TestNats::start().await;
+    // The notices go to a real SMTP server: a suspension takes effect only once announced.
+    let smtp = TestSmtp::start().await;
+    let smtp_url = smtp.url();
     // Jobs run hourly by the wall clock: anything sooner than that comes from the test clock.
     let env = [
+        ("SMTP_URL", smtp_url.as_str()),
+        ("DELIVERY_INTERVAL_MILLIS", "50"),
         ("PACTUM_TEST_CLOCK", "1"),
         ("RENEWALS_INTERVAL_SECONDS", "3600"),
         ("BILLING_INTERVAL_SECONDS", "3600"),
@@ -205,6 +210,16 @@ async fn a_year_in_quarters_on_the_shared_test_clock() {
     .await
     .expect("the announced suspension took effect");
     assert_eq!(contract.suspension_effective_date, date(2027, 7, 16));
+    // Art. 8.9, 14.21: it took effect after its written announcement was sent, which is in the
+    // mailbox of the customer's primary contact.
+    let sent_at = contract.suspension_announcement_sent_at.expect("the announcement was sent");
+    assert!(sent_at.seconds >= noon(2027, 7, 2).timestamp() - 86_400, "sent when announced, or later");
+    let mails: Vec<String> = smtp.messages().iter().map(|m| String::from_utf8_lossy(m).into_owned()).collect();
+    assert!(
+        mails.iter().any(|m| m.contains("Subject: Aankondiging opschorting") && m.contains("2027-07-16")),
+        "the announcement is in the mailbox ({} mails)",
+        mails.len()
+    );
     let reminders: i64 = sqlx::query_scalar("SELECT count(*) FROM billing.reminders").fetch_one(&pool).await.unwrap();
     assert!(reminders >= 3, "reminders on day 1, 14 and 30 of Q2's invoice: {reminders}");
 

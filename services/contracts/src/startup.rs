@@ -12,6 +12,7 @@ use crate::{
     adapters::{
         billing_events::{self, BillingEvents},
         grpc::ContractGrpc,
+        notification_events::{self, NotificationEvents},
         postgres::{PgContracts, PgCustomers, PgTerms},
     },
     application::{contracts::Contracts, customers::Customers, terms::Terms},
@@ -50,6 +51,13 @@ impl pactum_host::Service for ContractsService {
             BillingEvents::new(store.clone(), clock.clone()),
         );
         host.spawn_background(|shutdown| defaults.run(shutdown));
+        let announcements = Consumer::new(
+            pool.clone(),
+            host.jetstream(),
+            notification_events::SPEC,
+            NotificationEvents::new(store.clone(), clock.clone()),
+        );
+        host.spawn_background(|shutdown| announcements.run(shutdown));
         let contracts = Arc::new(Contracts::new(store.clone(), clock.clone()));
         let terms = Arc::new(Terms::new(PgTerms::new(pool, outbox), store, clock));
         let renewals = contracts.clone();

@@ -19,6 +19,8 @@ CREATE TABLE notification.notices (
     message_id      TEXT        UNIQUE,
     content_sha256  TEXT,
     source_event_id UUID        NOT NULL,
+    -- The subject of that event (a contract's events: the contract id).
+    source_subject  TEXT        NOT NULL,
     failure         TEXT,
     -- When a queued e-mail is next due, and until when a worker holds it.
     next_attempt_at TIMESTAMPTZ,

@@ -3,4 +3,5 @@
 pub mod billing_events;
 pub mod events;
 pub mod grpc;
+pub mod notification_events;
 pub mod postgres;

@@ -208,6 +208,10 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
         .unwrap()
         .into_inner();
     assert!(!announced.suspended);
+    // Art. 8.9, 14.21: not before the written announcement was sent.
+    assert_eq!(app.run_renewals((2026, 3, 11)).await.suspensions_effective, 0);
+    app.announcement(&announced, Ok(pactum_testkit::noon(2026, 3, 10))).await;
+    assert!(!app.contract(&id()).await.suspended, "sent, but not due yet");
     assert_eq!(app.run_renewals((2026, 3, 24)).await.suspensions_effective, 1);
     assert!(app.contract(&id()).await.suspended);
     app.set_today((2026, 4, 1)).await;
@@ -425,4 +429,31 @@ async fn contracts_are_listed_by_customer_and_status() {
     assert_eq!(rest.contracts.len(), 1);
     assert!(rest.next_page_token.is_empty());
     assert_ne!(page.contracts[0].contract_id, rest.contracts[0].contract_id);
+}
+
+/// Art. 8.9, 14.21: an announcement that could not be delivered keeps the suspension from
+/// taking effect, and the contract shows why.
+#[tokio::test]
+async fn a_bounced_announcement_keeps_the_suspension_from_effect() {
+    let app = spawn_app().await;
+    let contract = app.signed((2026, 1, 1), 12).await;
+    app.set_today((2026, 3, 10)).await;
+    let announced = app
+        .client
+        .clone()
+        .suspend(pb::SuspendRequest {
+            contract_id: contract.contract_id.clone(),
+            reason: "unpaid".into(),
+            effective_date: date(2026, 3, 10),
+            request_id: pactum_testkit::request_id(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!announced.suspended, "effective today, but not announced yet");
+    app.announcement(&announced, Err("bounced")).await;
+    assert_eq!(app.run_renewals((2026, 4, 1)).await.suspensions_effective, 0);
+    let now = app.contract(&contract.contract_id).await;
+    assert!(!now.suspended);
+    assert!(now.suspension_announcement_failure.contains("no such user"), "{}", now.suspension_announcement_failure);
 }

@@ -173,3 +173,64 @@ pub fn article_of(status: &tonic::Status) -> String {
     assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}");
     status.get_details_error_info().and_then(|i| i.metadata.get("article").cloned()).unwrap_or_default()
 }
+
+impl TestApp {
+    /// What the notification service would report of a suspension's announcement to the
+    /// contract's customer: sent at `outcome`'s time, or `Err(status)` with `failed`/`bounced`.
+    /// Waits until contracts has taken it in.
+    pub async fn announcement(&self, contract: &pb::Contract, outcome: Result<chrono::DateTime<chrono::Utc>, &str>) {
+        use pactum_proto::pactum::notification::v1 as notification;
+        use prost::Message as _;
+        let (event_type, status, sent_at, failure) = match outcome {
+            Ok(at) => ("pactum.notification.notice.sent", notification::NoticeStatus::Sent, Some(at), String::new()),
+            Err(kind) => (
+                if kind == "bounced" {
+                    "pactum.notification.notice.bounced"
+                } else {
+                    "pactum.notification.notice.failed"
+                },
+                if kind == "bounced" {
+                    notification::NoticeStatus::Bounced
+                } else {
+                    notification::NoticeStatus::Failed
+                },
+                None,
+                "550 5.1.1 no such user".to_owned(),
+            ),
+        };
+        let payload = notification::NoticeChanged {
+            notice: Some(notification::Notice {
+                kind: "contract.suspension_announced".into(),
+                channel: notification::NoticeChannel::Email.into(),
+                status: status.into(),
+                recipient: "finance@acme.nl".into(),
+                sent_at: sent_at.map(pactum_platform::wire::timestamp_to_wire),
+                failure,
+                ..Default::default()
+            }),
+            article: "8.9".into(),
+            source_event_id: uuid::Uuid::now_v7().to_string(),
+            source_subject: contract.contract_id.clone(),
+        };
+        let js = jetstream::new(self.nats.client().await);
+        js.get_or_create_stream(pactum_bus::stream::service_stream("notification")).await.unwrap();
+        let id = uuid::Uuid::now_v7();
+        let headers = pactum_bus::event::headers(
+            id,
+            event_type,
+            "/pactum/notification",
+            &contract.customer_id,
+            chrono::Utc::now(),
+            "pactum.notification.v1.NoticeChanged",
+            &[],
+        );
+        js.publish_with_headers(event_type, headers, payload.encode_to_vec().into()).await.unwrap().await.unwrap();
+        let taken = pactum_testkit::eventually(std::time::Duration::from_secs(20), || async {
+            let now = self.contract(&contract.contract_id).await;
+            (now.suspension_announcement_sent_at.is_some() || !now.suspension_announcement_failure.is_empty())
+                .then_some(())
+        })
+        .await;
+        taken.expect("contracts takes in the announcement's outcome");
+    }
+}

@@ -81,7 +81,7 @@ impl Handler for BillingEvents {
                 tracing::debug!(event.r#type = %event.event_type, "event not used by notification");
                 return Ok(());
             };
-        self.notifier.notify(tx, &kind, customer_id, facts, event.id).await?;
+        self.notifier.notify(tx, &kind, customer_id, facts, event).await?;
         Ok(())
     }
 }

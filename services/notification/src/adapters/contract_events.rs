@@ -57,14 +57,14 @@ impl Handler for ContractEvents {
                 ("effective_date", date(terms.effective_date.as_ref())),
                 ("summary", terms.summary),
             ]);
-            self.notifier.notify(tx, &notices::TERMS_PUBLISHED, None, facts, event.id).await?;
+            self.notifier.notify(tx, &notices::TERMS_PUBLISHED, None, facts, event).await?;
         } else if let Some(kind) = contract_notice(t) {
             let changed: pb::ContractChanged = event.decode()?;
             self.agreement(tx, t, &changed, event).await?;
             if let Some(kind) = kind {
                 let customer = Uuid::try_parse(&changed.customer_id)
                     .map_err(|e| HandlerError::Permanent(format!("customer_id {e}")))?;
-                self.notifier.notify(tx, &kind, Some(customer), facts_of(&changed), event.id).await?;
+                self.notifier.notify(tx, &kind, Some(customer), facts_of(&changed), event).await?;
             }
         } else {
             tracing::debug!(event.r#type = %event.event_type, "event not used by notification");

@@ -17,6 +17,7 @@ pub fn notice_changed(notice: &Notice) -> OutboxEvent {
         notice: Some(notice_to_proto(notice)),
         article: notice.article.clone(),
         source_event_id: notice.source_event_id.to_string(),
+        source_subject: notice.source_subject.clone(),
     };
     OutboxEvent::new(EventType::from(entry), notice.customer_id, &payload)
 }

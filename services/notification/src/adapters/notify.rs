@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use pactum_bus::{HandlerError, Outbox};
+use pactum_bus::{HandlerError, Outbox, ReceivedEvent};
 use pactum_domain::Clock;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -49,7 +49,7 @@ impl Notifier {
         kind: &NoticeKind,
         customer: Option<Uuid>,
         facts: Facts,
-        source_event_id: Uuid,
+        event: &ReceivedEvent,
     ) -> Result<usize, HandlerError> {
         let customers = match kind.audience {
             Audience::ActiveCustomers => postgres::active_customers(tx).await.map_err(transient)?,
@@ -68,7 +68,7 @@ impl Notifier {
                 .templates
                 .render(kind, Language::default(), &facts)
                 .map_err(|e| HandlerError::Permanent(format!("the {} notice does not render: {e}", kind.key)))?;
-            for notice in notices_for(kind, &contact, &rendered, source_event_id, now) {
+            for notice in notices_for(kind, &contact, &rendered, (event.id, &event.subject), now) {
                 if postgres::insert_notice(tx, &notice).await.map_err(transient)? {
                     made += 1;
                     if notice.channel == Channel::InApp {

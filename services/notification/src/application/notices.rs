@@ -91,7 +91,7 @@ pub fn notices_for(
     kind: &NoticeKind,
     contact: &Contact,
     rendered: &Rendered,
-    source_event_id: Uuid,
+    (source_event_id, source_subject): (Uuid, &str),
     now: DateTime<Utc>,
 ) -> [Notice; 2] {
     let language = Language::default();
@@ -102,7 +102,7 @@ pub fn notices_for(
         contact.primary_contact_email.to_string(),
         language,
         rendered.clone(),
-        source_event_id,
+        (source_event_id, source_subject.to_owned()),
         now,
     );
     let in_app = Notice::new(
@@ -112,7 +112,7 @@ pub fn notices_for(
         contact.customer_id.to_string(),
         language,
         rendered.clone(),
-        source_event_id,
+        (source_event_id, source_subject.to_owned()),
         now,
     );
     [email, in_app]

@@ -96,6 +96,8 @@ pub struct Notice {
     pub message_id: Option<String>,
     pub content_sha256: Option<String>,
     pub source_event_id: Uuid,
+    /// The subject of that event (a contract's events: the contract id).
+    pub source_subject: String,
     pub attempts: Vec<Attempt>,
     pub failure: Option<String>,
 }
@@ -140,7 +142,7 @@ impl Notice {
         recipient: String,
         language: Language,
         rendered: Rendered,
-        source_event_id: Uuid,
+        (source_event_id, source_subject): (Uuid, String),
         now: DateTime<Utc>,
     ) -> Self {
         let in_app = channel == Channel::InApp;
@@ -163,6 +165,7 @@ impl Notice {
             read_at: None,
             message_id: None,
             source_event_id,
+            source_subject,
             attempts: Vec::new(),
             failure: None,
         }
@@ -246,7 +249,7 @@ mod tests {
             "a@b.nl".into(),
             Language::Dutch,
             rendered,
-            Uuid::nil(),
+            (Uuid::nil(), String::new()),
             now,
         )
     }

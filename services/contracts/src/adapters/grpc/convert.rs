@@ -161,6 +161,8 @@ pub fn contract_to_proto(c: &Contract) -> pb::Contract {
         version: c.version,
         force_majeure_since: c.force_majeure_since.map(wire::date_to_wire),
         suspension_effective_date: c.suspension_effective_date.map(wire::date_to_wire),
+        suspension_announcement_sent_at: c.suspension_announcement_sent_at.map(wire::timestamp_to_wire),
+        suspension_announcement_failure: c.suspension_announcement_failure.clone().unwrap_or_default(),
     }
 }
 

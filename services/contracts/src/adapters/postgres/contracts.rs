@@ -55,6 +55,8 @@ struct ContractRow {
     status: String,
     suspended: bool,
     suspension_effective_date: Option<NaiveDate>,
+    suspension_announcement_sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    suspension_announcement_failure: Option<String>,
     access_blocked: bool,
     start_date: NaiveDate,
     term_months: i32,
@@ -99,6 +101,8 @@ impl TryFrom<ContractRow> for Contract {
             status: ContractStatus::parse(&r.status).ok_or_else(|| bad("status"))?,
             suspended: r.suspended,
             suspension_effective_date: r.suspension_effective_date,
+            suspension_announcement_sent_at: r.suspension_announcement_sent_at,
+            suspension_announcement_failure: r.suspension_announcement_failure,
             access_blocked: r.access_blocked,
             start_date: r.start_date,
             term_months: u32::try_from(r.term_months).map_err(|_| bad("term_months"))?,
@@ -138,7 +142,8 @@ fn int(value: u32) -> i32 {
 async fn lock(tx: &mut PgConnection, id: ContractId) -> Result<Option<Contract>, ContractError> {
     sqlx::query_as!(
         ContractRow,
-        r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, access_blocked, start_date,
+        r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, suspension_announcement_sent_at,
+                  suspension_announcement_failure, access_blocked, start_date,
                   term_months, term_index, current_term_start, current_term_end, end_date, end_article, trial_end_date,
                   billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
                   terms_version, force_majeure_since, version
@@ -223,7 +228,8 @@ async fn save(tx: &mut PgConnection, c: &Contract) -> Result<(), ContractError> 
         r#"UPDATE contracts.contracts
            SET status = $2, suspended = $3, suspension_effective_date = $4, access_blocked = $5, term_index = $6,
                current_term_start = $7, current_term_end = $8, end_date = $9, end_article = $10,
-               force_majeure_since = $11, version = $12, updated_at = now()
+               force_majeure_since = $11, version = $12, suspension_announcement_sent_at = $13,
+               suspension_announcement_failure = $14, updated_at = now()
            WHERE contract_id = $1"#,
         c.id.as_uuid(),
         c.status.as_str(),
@@ -237,6 +243,8 @@ async fn save(tx: &mut PgConnection, c: &Contract) -> Result<(), ContractError> 
         c.end_article,
         c.force_majeure_since,
         c.version,
+        c.suspension_announcement_sent_at,
+        c.suspension_announcement_failure,
     )
     .execute(&mut *tx)
     .await
@@ -331,14 +339,16 @@ impl ContractStore for PgContracts {
         let mut tx = self.pool.begin().await.map_err(failed)?;
         let rows = sqlx::query_as!(
             ContractRow,
-            r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, access_blocked, start_date,
+            r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, suspension_announcement_sent_at,
+                  suspension_announcement_failure, access_blocked, start_date,
                       term_months, term_index, current_term_start, current_term_end, end_date, end_article, trial_end_date,
                       billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
                       terms_version, force_majeure_since, version
                FROM contracts.contracts
                WHERE ($3::uuid IS NULL OR contract_id > $3)
                  AND ((status IN ('active', 'notice_given')
-                       AND (current_term_end < $1 OR end_date < $1 OR (NOT suspended AND suspension_effective_date <= $1)))
+                       AND (current_term_end < $1 OR end_date < $1
+                            OR (NOT suspended AND suspension_effective_date <= $1 AND suspension_announcement_sent_at IS NOT NULL)))
                       OR (status = 'trial' AND trial_end_date < $1))
                ORDER BY contract_id
                LIMIT $2
@@ -459,6 +469,25 @@ impl PgContracts {
         Ok(())
     }
 
+    /// Art. 8.9, 14.21: what the notification service reports of a suspension's announcement
+    /// (see [`Contract::record_suspension_announcement`]), in the consumer's transaction.
+    pub async fn record_suspension_announcement(
+        &self,
+        tx: &mut PgConnection,
+        id: ContractId,
+        outcome: Result<chrono::DateTime<chrono::Utc>, String>,
+        today: NaiveDate,
+    ) -> Result<(), ContractError> {
+        let Some(mut contract) = lock(tx, id).await? else { return Ok(()) };
+        let before = contract.clone();
+        let decisions = contract.record_suspension_announcement(outcome, today);
+        if contract != before {
+            save(tx, &contract).await?;
+            self.enqueue(tx, &decisions).await?;
+        }
+        Ok(())
+    }
+
     async fn list_where(
         &self,
         id: Option<ContractId>,
@@ -469,7 +498,8 @@ impl PgContracts {
     ) -> Result<Vec<Contract>, ContractError> {
         sqlx::query_as!(
             ContractRow,
-            r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, access_blocked, start_date,
+            r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, suspension_announcement_sent_at,
+                  suspension_announcement_failure, access_blocked, start_date,
                       term_months, term_index, current_term_start, current_term_end, end_date, end_article, trial_end_date,
                       billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
                       terms_version, force_majeure_since, version

@@ -1,7 +1,7 @@
 //! Everything that happens to a contract after it starts. Each method checks the terms, changes
 //! the contract, and returns the decisions it took (with the article and the contract after).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use pactum_domain::calendar::{CivilPeriod, add_months_clamped};
 
 use super::{
@@ -151,17 +151,47 @@ impl Contract {
             ));
         }
         self.suspension_effective_date = Some(effective_date);
-        let mut decisions = vec![
-            self.decide(Change::SuspensionAnnounced { reason, announced_on, effective_date }, article::SUSPENSION),
-        ];
-        decisions.extend(self.apply_due_suspension(announced_on));
-        Ok(decisions)
+        self.suspension_announcement_sent_at = None;
+        self.suspension_announcement_failure = None;
+        // It takes effect once the announcement was sent (see `record_suspension_announcement`).
+        Ok(vec![self.decide(Change::SuspensionAnnounced { reason, announced_on, effective_date }, article::SUSPENSION)])
     }
 
     /// An announced suspension whose day has come takes effect.
+    /// Art. 8.9, 14.21: the announcement of the pending suspension was sent at `sent_at` (or
+    /// could not be delivered, `Err(reason)`). Sent, the suspension takes effect from its date
+    /// as of `today`; undelivered, it does not take effect and the contract shows why. A report
+    /// without a pending suspension, or after the first, changes nothing.
+    pub fn record_suspension_announcement(
+        &mut self,
+        outcome: Result<DateTime<Utc>, String>,
+        today: NaiveDate,
+    ) -> Vec<Decision> {
+        if self.suspended || self.suspension_effective_date.is_none() || self.suspension_announcement_sent_at.is_some()
+        {
+            return Vec::new();
+        }
+        match outcome {
+            Ok(sent_at) => {
+                self.suspension_announcement_sent_at = Some(sent_at);
+                self.suspension_announcement_failure = None;
+                self.apply_due_suspension(today).into_iter().collect()
+            }
+            Err(reason) => {
+                self.suspension_announcement_failure = Some(reason);
+                Vec::new()
+            }
+        }
+    }
+
     pub fn apply_due_suspension(&mut self, as_of: NaiveDate) -> Option<Decision> {
+        let announced = self
+            .suspension_announcement_sent_at
+            .is_some_and(|sent| pactum_domain::calendar::date_in_amsterdam(sent) <= as_of);
         match self.suspension_effective_date {
-            Some(effective_date) if !self.suspended && effective_date <= as_of && self.status.is_running() => {
+            Some(effective_date)
+                if announced && !self.suspended && effective_date <= as_of && self.status.is_running() =>
+            {
                 self.suspended = true;
                 Some(self.decide(Change::Suspended { effective_date }, article::SUSPENSION))
             }
@@ -180,6 +210,8 @@ impl Contract {
         }
         self.suspended = false;
         self.suspension_effective_date = None;
+        self.suspension_announcement_sent_at = None;
+        self.suspension_announcement_failure = None;
         Ok(vec![self.decide(Change::Resumed { date }, article::SUSPENSION)])
     }
 

@@ -6,7 +6,7 @@ mod new;
 #[cfg(test)]
 mod tests;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 pub use pactum_domain::{BillingPeriod, PaymentMethod};
 use pactum_domain::{ContractId, CustomerId, Money, calendar::CivilPeriod};
 
@@ -117,6 +117,12 @@ pub struct Contract {
     pub suspended: bool,
     /// Art. 8.9: the day an announced suspension takes (or took) effect.
     pub suspension_effective_date: Option<NaiveDate>,
+    /// Art. 8.9, 14.21: when the written announcement of the suspension was sent (the
+    /// notification service says so); the suspension takes effect only after it.
+    pub suspension_announcement_sent_at: Option<DateTime<Utc>>,
+    /// Why the announcement could not be delivered (failed or bounced): the suspension then
+    /// does not take effect until it is announced again.
+    pub suspension_announcement_failure: Option<String>,
     /// Art. 14.9.
     pub access_blocked: bool,
     pub start_date: NaiveDate,

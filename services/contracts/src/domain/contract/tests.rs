@@ -182,25 +182,40 @@ fn trials() {
     assert!(converted.catch_up(d(2027, 1, 1)).is_empty(), "a converted trial never expires");
 }
 
-/// Art. 8.9: announced in writing first; effective on the day it says.
+/// Art. 8.9, 14.21: announced in writing first; effective on the day it says, and never before
+/// the announcement was sent; an announcement that could not be delivered keeps it from effect.
 #[test]
 fn suspension() {
+    let sent = |y, m, day| d(y, m, day).and_hms_opt(10, 0, 0).unwrap().and_utc();
     let mut c = signed(d(2026, 1, 1), 12);
     let (article, reason, _) = refusal(c.suspend("unpaid".into(), d(2026, 3, 10), d(2026, 3, 9)));
     assert_eq!((article, reason), ("8.9", "SUSPENSION_NOT_ANNOUNCED"));
     let decisions = c.suspend("unpaid".into(), d(2026, 3, 10), d(2026, 3, 24)).unwrap();
     assert_eq!(decisions.len(), 1, "announced only");
     assert!(!c.suspended);
+    assert!(c.catch_up(d(2026, 3, 24)).is_empty(), "the announcement was not sent yet");
+    assert!(c.record_suspension_announcement(Ok(sent(2026, 3, 10)), d(2026, 3, 10)).is_empty(), "not due yet");
     assert!(c.catch_up(d(2026, 3, 23)).is_empty());
     assert!(matches!(c.catch_up(d(2026, 3, 24))[..], [Decision { change: Change::Suspended { .. }, .. }]));
     assert!(c.suspended);
     c.resume(d(2026, 4, 1)).unwrap();
-    assert!(!c.suspended && c.suspension_effective_date.is_none());
-    let same_day = c.suspend("unpaid".into(), d(2026, 5, 1), d(2026, 5, 1)).unwrap();
-    assert_eq!(same_day.len(), 2, "announced and in effect at once");
+    assert!(!c.suspended && c.suspension_effective_date.is_none() && c.suspension_announcement_sent_at.is_none());
+
+    // Effective today, announced today: it applies as soon as the announcement is sent.
+    assert_eq!(c.suspend("unpaid".into(), d(2026, 5, 1), d(2026, 5, 1)).unwrap().len(), 1);
+    assert!(!c.suspended);
+    let applied = c.record_suspension_announcement(Ok(sent(2026, 5, 1)), d(2026, 5, 1));
+    assert!(matches!(applied[..], [Decision { change: Change::Suspended { .. }, .. }]));
     assert!(c.suspended);
     let (article, _, _) = refusal(c.suspend("again".into(), d(2026, 5, 2), d(2026, 5, 2)));
     assert_eq!(article, "8.9");
+    c.resume(d(2026, 5, 3)).unwrap();
+
+    // An announcement that bounced: the suspension never takes effect, and the contract says why.
+    c.suspend("unpaid".into(), d(2026, 6, 1), d(2026, 6, 15)).unwrap();
+    assert!(c.record_suspension_announcement(Err("550 no such user".into()), d(2026, 6, 1)).is_empty());
+    assert!(c.catch_up(d(2026, 7, 1)).is_empty() && !c.suspended);
+    assert_eq!(c.suspension_announcement_failure.as_deref(), Some("550 no such user"));
 }
 
 /// Art. 14.9: unless urgent, the warning comes first.

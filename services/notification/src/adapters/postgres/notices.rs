@@ -64,6 +64,7 @@ struct NoticeRow {
     message_id: Option<String>,
     content_sha256: Option<String>,
     source_event_id: Uuid,
+    source_subject: String,
     failure: Option<String>,
 }
 
@@ -88,6 +89,7 @@ impl NoticeRow {
             message_id: self.message_id,
             content_sha256: self.content_sha256,
             source_event_id: self.source_event_id,
+            source_subject: self.source_subject,
             attempts,
             failure: self.failure,
         })
@@ -122,7 +124,7 @@ async fn load(conn: &mut PgConnection, find: &NoticeRef, lock: bool) -> Result<O
         sqlx::query_as!(
             NoticeRow,
             r#"SELECT notice_id, customer_id, kind, article, critical, channel, recipient, language, subject, body_text,
-                      body_html, status, created_at, sent_at, read_at, message_id, content_sha256, source_event_id, failure
+                      body_html, status, created_at, sent_at, read_at, message_id, content_sha256, source_event_id, source_subject, failure
                FROM notification.notices WHERE notice_id = $1 OR message_id = $2 FOR UPDATE"#,
             id,
             message_id,
@@ -133,7 +135,7 @@ async fn load(conn: &mut PgConnection, find: &NoticeRef, lock: bool) -> Result<O
         sqlx::query_as!(
             NoticeRow,
             r#"SELECT notice_id, customer_id, kind, article, critical, channel, recipient, language, subject, body_text,
-                      body_html, status, created_at, sent_at, read_at, message_id, content_sha256, source_event_id, failure
+                      body_html, status, created_at, sent_at, read_at, message_id, content_sha256, source_event_id, source_subject, failure
                FROM notification.notices WHERE notice_id = $1 OR message_id = $2"#,
             id,
             message_id,
@@ -156,8 +158,9 @@ async fn load(conn: &mut PgConnection, find: &NoticeRef, lock: bool) -> Result<O
 pub async fn insert_notice(tx: &mut PgConnection, n: &Notice) -> Result<bool, sqlx::Error> {
     let inserted = sqlx::query!(
             r#"INSERT INTO notification.notices (notice_id, customer_id, kind, article, critical, channel, recipient, language,
-                   subject, body_text, body_html, status, created_at, sent_at, content_sha256, source_event_id, next_attempt_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $13)
+                   subject, body_text, body_html, status, created_at, sent_at, content_sha256, source_event_id, source_subject,
+                   next_attempt_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $13)
                ON CONFLICT ON CONSTRAINT notices_once DO NOTHING"#,
             n.id,
             n.customer_id.as_uuid(),
@@ -175,6 +178,7 @@ pub async fn insert_notice(tx: &mut PgConnection, n: &Notice) -> Result<bool, sq
             n.sent_at,
             n.content_sha256,
             n.source_event_id,
+            n.source_subject,
         )
         .execute(&mut *tx)
         .await?
@@ -230,7 +234,7 @@ impl NoticeStore for PgNotices {
         let rows = sqlx::query_as!(
             NoticeRow,
             r#"SELECT notice_id, customer_id, kind, article, critical, channel, recipient, language, subject, body_text,
-                      body_html, status, created_at, sent_at, read_at, message_id, content_sha256, source_event_id, failure
+                      body_html, status, created_at, sent_at, read_at, message_id, content_sha256, source_event_id, source_subject, failure
                FROM notification.notices
                WHERE customer_id = $1 AND ($2::text IS NULL OR channel = $2)
                  AND (NOT $3 OR (channel = 'in_app' AND read_at IS NULL))

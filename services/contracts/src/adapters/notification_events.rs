@@ -1,0 +1,56 @@
+//! The contracts service's consumer of the notification events: a suspension takes effect only
+//! after its written announcement was sent (art. 8.9; art. 14.21: a notice counts as given when
+//! it is sent), and one that could not be delivered keeps it from effect.
+
+use pactum_bus::{ConsumerSpec, Handler, HandlerError, ReceivedEvent};
+use pactum_domain::{Clock, ContractId};
+use pactum_proto::{catalogue::notification as catalogue, pactum::notification::v1 as pb};
+use sqlx::PgConnection;
+
+use super::postgres::PgContracts;
+
+pub const SPEC: ConsumerSpec = ConsumerSpec {
+    service: "contracts",
+    durable_name: "contracts-notification",
+    source_service: "notification",
+    filter_subject: "pactum.notification.notice.>",
+    max_deliver: 8,
+};
+
+/// The notice that announces a suspension, by the channel that counts (art. 14.19: e-mail).
+const ANNOUNCEMENT: &str = "contract.suspension_announced";
+
+#[derive(Debug, Clone)]
+pub struct NotificationEvents {
+    contracts: PgContracts,
+    clock: Clock,
+}
+
+impl NotificationEvents {
+    pub fn new(contracts: PgContracts, clock: Clock) -> Self {
+        Self { contracts, clock }
+    }
+}
+
+impl Handler for NotificationEvents {
+    async fn handle(&self, tx: &mut PgConnection, event: &ReceivedEvent) -> Result<(), HandlerError> {
+        let changed: pb::NoticeChanged = event.decode()?;
+        let notice = changed.notice.unwrap_or_default();
+        if notice.kind != ANNOUNCEMENT || notice.channel != pb::NoticeChannel::Email as i32 {
+            return Ok(());
+        }
+        let contract = ContractId::parse(&changed.source_subject)
+            .map_err(|e| HandlerError::Permanent(format!("source_subject is not a contract id: {e}")))?;
+        let outcome = if event.event_type == catalogue::NOTICE_SENT.subject {
+            let sent_at = pactum_platform::wire::timestamp_from_wire(notice.sent_at.as_ref())
+                .ok_or_else(|| HandlerError::Permanent("a sent notice without sent_at".to_owned()))?;
+            Ok(sent_at)
+        } else {
+            Err(format!("the announcement was not delivered to {}: {}", notice.recipient, notice.failure))
+        };
+        self.contracts
+            .record_suspension_announcement(tx, contract, outcome, self.clock.today())
+            .await
+            .map_err(|e| HandlerError::Transient(Box::new(e)))
+    }
+}
