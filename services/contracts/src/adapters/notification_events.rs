@@ -1,6 +1,7 @@
 //! The contracts service's consumer of the notification events: a suspension takes effect only
-//! after its written announcement was sent (art. 8.9; art. 14.21: a notice counts as given when
-//! it is sent), and one that could not be delivered keeps it from effect.
+//! after its written announcement was sent (art. 8.9), a block warned about follows only once
+//! the warning was sent (14.9) — art. 14.21: a notice counts as given when it is sent — and
+//! one that could not be delivered keeps the step from effect.
 
 use pactum_bus::{ConsumerSpec, Handler, HandlerError, ReceivedEvent};
 use pactum_domain::{Clock, ContractId};
@@ -17,8 +18,9 @@ pub const SPEC: ConsumerSpec = ConsumerSpec {
     max_deliver: 8,
 };
 
-/// The notice that announces a suspension, by the channel that counts (art. 14.19: e-mail).
-const ANNOUNCEMENT: &str = "contract.suspension_announced";
+/// The notices the steps wait for, by the channel that counts (art. 14.19: e-mail).
+const SUSPENSION_ANNOUNCED: &str = "contract.suspension_announced";
+const BLOCK_ANNOUNCED: &str = "access.block_announced";
 
 #[derive(Debug, Clone)]
 pub struct NotificationEvents {
@@ -36,7 +38,8 @@ impl Handler for NotificationEvents {
     async fn handle(&self, tx: &mut PgConnection, event: &ReceivedEvent) -> Result<(), HandlerError> {
         let changed: pb::NoticeChanged = event.decode()?;
         let notice = changed.notice.unwrap_or_default();
-        if notice.kind != ANNOUNCEMENT || notice.channel != pb::NoticeChannel::Email as i32 {
+        let waited_for = notice.kind == SUSPENSION_ANNOUNCED || notice.kind == BLOCK_ANNOUNCED;
+        if !waited_for || notice.channel != pb::NoticeChannel::Email as i32 {
             return Ok(());
         }
         let contract = ContractId::parse(&changed.source_subject)
@@ -48,9 +51,11 @@ impl Handler for NotificationEvents {
         } else {
             Err(format!("the announcement was not delivered to {}: {}", notice.recipient, notice.failure))
         };
-        self.contracts
-            .record_suspension_announcement(tx, contract, outcome, self.clock.today())
-            .await
-            .map_err(|e| HandlerError::Transient(Box::new(e)))
+        let recorded = if notice.kind == SUSPENSION_ANNOUNCED {
+            self.contracts.record_suspension_announcement(tx, contract, outcome, self.clock.today()).await
+        } else {
+            self.contracts.record_block_warning(tx, contract, outcome).await
+        };
+        recorded.map_err(|e| HandlerError::Transient(Box::new(e)))
     }
 }

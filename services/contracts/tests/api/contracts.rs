@@ -238,7 +238,11 @@ async fn dissolution_suspension_blocking_and_force_majeure() {
         .await
         .unwrap()
         .into_inner();
-    assert!(blocked.access_blocked);
+    // Art. 14.9: warned first; blocked once the warning is sent.
+    assert!(!blocked.access_blocked && blocked.access_block_pending == "shared credentials");
+    app.block_warning(&blocked, Ok(pactum_testkit::noon(2026, 4, 1))).await;
+    let now = app.contract(&id()).await;
+    assert!(now.access_blocked && now.access_block_warning_sent_at.is_some() && now.access_block_pending.is_empty());
     assert!(
         !client
             .unblock_access(pb::UnblockAccessRequest { contract_id: id(), request_id: pactum_testkit::request_id() })

@@ -179,6 +179,20 @@ impl TestApp {
     /// contract's customer: sent at `outcome`'s time, or `Err(status)` with `failed`/`bounced`.
     /// Waits until contracts has taken it in.
     pub async fn announcement(&self, contract: &pb::Contract, outcome: Result<chrono::DateTime<chrono::Utc>, &str>) {
+        self.notice_outcome(contract, "contract.suspension_announced", outcome).await;
+    }
+
+    /// The same for the warning of a block (art. 14.9).
+    pub async fn block_warning(&self, contract: &pb::Contract, outcome: Result<chrono::DateTime<chrono::Utc>, &str>) {
+        self.notice_outcome(contract, "access.block_announced", outcome).await;
+    }
+
+    async fn notice_outcome(
+        &self,
+        contract: &pb::Contract,
+        kind: &str,
+        outcome: Result<chrono::DateTime<chrono::Utc>, &str>,
+    ) {
         use pactum_proto::pactum::notification::v1 as notification;
         use prost::Message as _;
         let (event_type, status, sent_at, failure) = match outcome {
@@ -200,7 +214,7 @@ impl TestApp {
         };
         let payload = notification::NoticeChanged {
             notice: Some(notification::Notice {
-                kind: "contract.suspension_announced".into(),
+                kind: kind.into(),
                 channel: notification::NoticeChannel::Email.into(),
                 status: status.into(),
                 recipient: "finance@acme.nl".into(),
@@ -227,8 +241,12 @@ impl TestApp {
         js.publish_with_headers(event_type, headers, payload.encode_to_vec().into()).await.unwrap().await.unwrap();
         let taken = pactum_testkit::eventually(std::time::Duration::from_secs(20), || async {
             let now = self.contract(&contract.contract_id).await;
-            (now.suspension_announcement_sent_at.is_some() || !now.suspension_announcement_failure.is_empty())
-                .then_some(())
+            let taken = if kind == "access.block_announced" {
+                now.access_blocked || !now.access_block_warning_failure.is_empty()
+            } else {
+                now.suspension_announcement_sent_at.is_some() || !now.suspension_announcement_failure.is_empty()
+            };
+            taken.then_some(())
         })
         .await;
         taken.expect("contracts takes in the announcement's outcome");

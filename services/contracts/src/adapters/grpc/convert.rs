@@ -163,6 +163,9 @@ pub fn contract_to_proto(c: &Contract) -> pb::Contract {
         suspension_effective_date: c.suspension_effective_date.map(wire::date_to_wire),
         suspension_announcement_sent_at: c.suspension_announcement_sent_at.map(wire::timestamp_to_wire),
         suspension_announcement_failure: c.suspension_announcement_failure.clone().unwrap_or_default(),
+        access_block_pending: c.access_block_pending.clone().unwrap_or_default(),
+        access_block_warning_sent_at: c.access_block_warning_sent_at.map(wire::timestamp_to_wire),
+        access_block_warning_failure: c.access_block_warning_failure.clone().unwrap_or_default(),
     }
 }
 

@@ -57,6 +57,9 @@ struct ContractRow {
     suspension_effective_date: Option<NaiveDate>,
     suspension_announcement_sent_at: Option<chrono::DateTime<chrono::Utc>>,
     suspension_announcement_failure: Option<String>,
+    access_block_pending: Option<String>,
+    access_block_warning_sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    access_block_warning_failure: Option<String>,
     access_blocked: bool,
     start_date: NaiveDate,
     term_months: i32,
@@ -103,6 +106,9 @@ impl TryFrom<ContractRow> for Contract {
             suspension_effective_date: r.suspension_effective_date,
             suspension_announcement_sent_at: r.suspension_announcement_sent_at,
             suspension_announcement_failure: r.suspension_announcement_failure,
+            access_block_pending: r.access_block_pending,
+            access_block_warning_sent_at: r.access_block_warning_sent_at,
+            access_block_warning_failure: r.access_block_warning_failure,
             access_blocked: r.access_blocked,
             start_date: r.start_date,
             term_months: u32::try_from(r.term_months).map_err(|_| bad("term_months"))?,
@@ -143,7 +149,8 @@ async fn lock(tx: &mut PgConnection, id: ContractId) -> Result<Option<Contract>,
     sqlx::query_as!(
         ContractRow,
         r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, suspension_announcement_sent_at,
-                  suspension_announcement_failure, access_blocked, start_date,
+                  suspension_announcement_failure, access_blocked, access_block_pending, access_block_warning_sent_at,
+                  access_block_warning_failure, start_date,
                   term_months, term_index, current_term_start, current_term_end, end_date, end_article, trial_end_date,
                   billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
                   terms_version, force_majeure_since, version
@@ -229,7 +236,8 @@ async fn save(tx: &mut PgConnection, c: &Contract) -> Result<(), ContractError> 
            SET status = $2, suspended = $3, suspension_effective_date = $4, access_blocked = $5, term_index = $6,
                current_term_start = $7, current_term_end = $8, end_date = $9, end_article = $10,
                force_majeure_since = $11, version = $12, suspension_announcement_sent_at = $13,
-               suspension_announcement_failure = $14, updated_at = now()
+               suspension_announcement_failure = $14, access_block_pending = $15, access_block_warning_sent_at = $16,
+               access_block_warning_failure = $17, updated_at = now()
            WHERE contract_id = $1"#,
         c.id.as_uuid(),
         c.status.as_str(),
@@ -245,6 +253,9 @@ async fn save(tx: &mut PgConnection, c: &Contract) -> Result<(), ContractError> 
         c.version,
         c.suspension_announcement_sent_at,
         c.suspension_announcement_failure,
+        c.access_block_pending,
+        c.access_block_warning_sent_at,
+        c.access_block_warning_failure,
     )
     .execute(&mut *tx)
     .await
@@ -340,7 +351,8 @@ impl ContractStore for PgContracts {
         let rows = sqlx::query_as!(
             ContractRow,
             r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, suspension_announcement_sent_at,
-                  suspension_announcement_failure, access_blocked, start_date,
+                  suspension_announcement_failure, access_blocked, access_block_pending, access_block_warning_sent_at,
+                  access_block_warning_failure, start_date,
                       term_months, term_index, current_term_start, current_term_end, end_date, end_article, trial_end_date,
                       billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
                       terms_version, force_majeure_since, version
@@ -488,6 +500,24 @@ impl PgContracts {
         Ok(())
     }
 
+    /// Art. 14.9, 14.21: what the notification service reports of a block's warning (see
+    /// [`Contract::record_block_warning`]), in the consumer's transaction.
+    pub async fn record_block_warning(
+        &self,
+        tx: &mut PgConnection,
+        id: ContractId,
+        outcome: Result<chrono::DateTime<chrono::Utc>, String>,
+    ) -> Result<(), ContractError> {
+        let Some(mut contract) = lock(tx, id).await? else { return Ok(()) };
+        let before = contract.clone();
+        let decisions = contract.record_block_warning(outcome);
+        if contract != before {
+            save(tx, &contract).await?;
+            self.enqueue(tx, &decisions).await?;
+        }
+        Ok(())
+    }
+
     async fn list_where(
         &self,
         id: Option<ContractId>,
@@ -499,7 +529,8 @@ impl PgContracts {
         sqlx::query_as!(
             ContractRow,
             r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, suspension_announcement_sent_at,
-                  suspension_announcement_failure, access_blocked, start_date,
+                  suspension_announcement_failure, access_blocked, access_block_pending, access_block_warning_sent_at,
+                  access_block_warning_failure, start_date,
                       term_months, term_index, current_term_start, current_term_end, end_date, end_article, trial_end_date,
                       billing_period, payment_method, line_product_codes, line_quantities, line_unit_prices_cents,
                       terms_version, force_majeure_since, version

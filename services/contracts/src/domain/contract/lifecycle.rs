@@ -228,20 +228,57 @@ impl Contract {
         if self.access_blocked {
             return Err(ContractError::refused(article::BLOCKING, "ALREADY_BLOCKED", "access is already blocked"));
         }
-        let mut decisions = Vec::with_capacity(2);
         if !urgent {
-            decisions.push(self.decide(Change::BlockAnnounced { reason: reason.clone() }, article::BLOCKING));
+            if self.access_block_pending.is_some() {
+                return Err(ContractError::refused(
+                    article::BLOCKING,
+                    "ALREADY_WARNED",
+                    "a block is already warned about; it follows once the warning is sent",
+                ));
+            }
+            // Warned first: the block follows once the warning is sent (`record_block_warning`).
+            self.access_block_pending = Some(reason.clone());
+            self.access_block_warning_sent_at = None;
+            self.access_block_warning_failure = None;
+            return Ok(vec![self.decide(Change::BlockAnnounced { reason }, article::BLOCKING)]);
         }
+        self.access_block_pending = None;
         self.access_blocked = true;
-        decisions.push(self.decide(Change::Blocked { reason, urgent }, article::BLOCKING));
-        Ok(decisions)
+        Ok(vec![self.decide(Change::Blocked { reason, urgent }, article::BLOCKING)])
     }
 
+    /// Art. 14.9, 14.21: the warning of a pending block was sent at `sent_at` (the block
+    /// follows at once), or could not be delivered (`Err(reason)`: the block waits, and the
+    /// contract shows why). Without a pending block, nothing changes.
+    pub fn record_block_warning(&mut self, outcome: Result<DateTime<Utc>, String>) -> Vec<Decision> {
+        let Some(reason) = self.access_block_pending.clone() else { return Vec::new() };
+        if self.access_blocked || self.access_block_warning_sent_at.is_some() {
+            return Vec::new();
+        }
+        match outcome {
+            Ok(sent_at) => {
+                self.access_block_warning_sent_at = Some(sent_at);
+                self.access_block_warning_failure = None;
+                self.access_block_pending = None;
+                self.access_blocked = true;
+                vec![self.decide(Change::Blocked { reason, urgent: false }, article::BLOCKING)]
+            }
+            Err(failure) => {
+                self.access_block_warning_failure = Some(failure);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Lifts a block, or withdraws one warned about.
     pub fn unblock_access(&mut self) -> Result<Vec<Decision>, ContractError> {
-        if !self.access_blocked {
+        if !self.access_blocked && self.access_block_pending.is_none() {
             return Err(ContractError::refused(article::BLOCKING, "NOT_BLOCKED", "access is not blocked"));
         }
         self.access_blocked = false;
+        self.access_block_pending = None;
+        self.access_block_warning_sent_at = None;
+        self.access_block_warning_failure = None;
         Ok(vec![self.decide(Change::Unblocked, article::BLOCKING)])
     }
 

@@ -125,6 +125,12 @@ pub struct Contract {
     pub suspension_announcement_failure: Option<String>,
     /// Art. 14.9.
     pub access_blocked: bool,
+    /// Art. 14.9: a block warned about and waiting for the warning to be sent, and why.
+    pub access_block_pending: Option<String>,
+    /// Art. 14.9, 14.21: when the warning was sent; the block follows it.
+    pub access_block_warning_sent_at: Option<DateTime<Utc>>,
+    /// Why the warning could not be delivered: the block then waits.
+    pub access_block_warning_failure: Option<String>,
     pub start_date: NaiveDate,
     /// The initial term (art. 13.1); every renewal is as long. 0 for a trial.
     pub term_months: u32,

@@ -221,20 +221,26 @@ fn suspension() {
 /// Art. 14.9: unless urgent, the warning comes first.
 #[test]
 fn access_blocking() {
+    let sent = d(2026, 3, 1).and_hms_opt(10, 0, 0).unwrap().and_utc();
     let mut c = signed(d(2026, 1, 1), 12);
     let warned = c.block_access("credential sharing".into(), false).unwrap();
-    assert!(matches!(
-        warned[..],
-        [
-            Decision { change: Change::BlockAnnounced { .. }, .. },
-            Decision { change: Change::Blocked { urgent: false, .. }, .. }
-        ]
-    ));
-    assert!(c.access_blocked);
+    assert!(matches!(warned[..], [Decision { change: Change::BlockAnnounced { .. }, .. }]));
+    assert!(!c.access_blocked, "warned first: blocked once the warning is sent");
+    assert_eq!(refusal(c.block_access("again".into(), false)).1, "ALREADY_WARNED");
+    assert!(c.record_block_warning(Err("550 no such user".into())).is_empty());
+    assert!(!c.access_blocked && c.access_block_warning_failure.is_some());
+    let blocked = c.record_block_warning(Ok(sent));
+    assert!(matches!(blocked[..], [Decision { change: Change::Blocked { urgent: false, .. }, .. }]));
+    assert!(c.access_blocked && c.access_block_warning_sent_at == Some(sent));
+    assert!(c.record_block_warning(Ok(sent)).is_empty(), "reported twice, blocked once");
     assert_eq!(refusal(c.block_access("again".into(), true)).1, "ALREADY_BLOCKED");
     c.unblock_access().unwrap();
     let urgent = c.block_access("attack".into(), true).unwrap();
     assert!(matches!(urgent[..], [Decision { change: Change::Blocked { urgent: true, .. }, article: "14.9", .. }]));
+    c.unblock_access().unwrap();
+    c.block_access("misuse".into(), false).unwrap();
+    c.unblock_access().unwrap();
+    assert!(c.access_block_pending.is_none(), "a warning can be withdrawn");
 }
 
 /// Art. 11.2: termination only after more than 60 days of force majeure.

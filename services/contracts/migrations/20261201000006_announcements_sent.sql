@@ -1,0 +1,9 @@
+-- Art. 8.9, 14.9, 14.21: a suspension takes effect, and a block warned about follows, only
+-- after the written announcement or warning was sent; the notification service reports when
+-- (or why it could not be delivered).
+ALTER TABLE contracts.contracts
+    ADD COLUMN suspension_announcement_sent_at TIMESTAMPTZ,
+    ADD COLUMN suspension_announcement_failure TEXT,
+    ADD COLUMN access_block_pending TEXT,
+    ADD COLUMN access_block_warning_sent_at TIMESTAMPTZ,
+    ADD COLUMN access_block_warning_failure TEXT;
