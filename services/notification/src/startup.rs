@@ -50,7 +50,7 @@ impl pactum_host::Service for Notification {
         let templates = Arc::new(Templates::new().expect("every notice of the catalogue has its texts"));
         #[allow(clippy::expect_used)]
         let mailer = SmtpMailer::new(&config.smtp_url, config.mail_from.clone()).expect("SMTP_URL is a valid SMTP URL");
-        let notifier = Notifier::new(templates, outbox.clone(), clock.clone());
+        let notifier = Notifier::new(templates.clone(), outbox.clone(), clock.clone());
 
         let contracts =
             Consumer::new(pool.clone(), host.jetstream(), contract_events::SPEC, ContractEvents::new(notifier.clone()));
@@ -79,7 +79,7 @@ impl pactum_host::Service for Notification {
         });
 
         let contacts = Arc::new(Contacts::new(PgContacts::new(pool)));
-        let notices = Arc::new(Notices::new(store, clock));
+        let notices = Arc::new(Notices::new(store, templates, clock));
         Wiring {
             routes: tonic::service::Routes::new(NotificationServiceServer::new(NotificationGrpc::new(
                 contacts,

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::{
     application::{
         contacts::{ContactRepository, Contacts},
-        notices::{NoticeStore, Notices},
+        notices::{Announced, NoticeStore, Notices},
     },
     domain::{
         contact::{Contact, ContactError},
@@ -24,6 +24,19 @@ use crate::{
 };
 
 pub const SERVICE: &str = "notification";
+
+const MAINTENANCE_TEXT: TextRule = TextRule::free(500);
+const TITLE: TextRule = TextRule::line(200);
+const BODY: TextRule = TextRule::free(4000);
+
+fn announced_to_proto(a: &Announced) -> pb::Announcement {
+    pb::Announcement {
+        announcement_id: a.id.to_string(),
+        kind: a.kind.key.to_owned(),
+        article: a.kind.article.to_owned(),
+        customers: i64::try_from(a.customers).unwrap_or(i64::MAX),
+    }
+}
 
 /// A bounce's reason, as the bounce processor quotes it.
 const BOUNCE_REASON: TextRule = TextRule::line(500);
@@ -60,6 +73,9 @@ impl ServiceError for NoticeError {
             Self::NotFound(id) => Failure::NotFound { resource: "notice", id: id.clone() },
             Self::Refused(message) => {
                 Failure::Refused { article: "14.21", reason: "NOTICE_STATE", message: message.clone() }
+            }
+            Self::Article { article, reason, message } => {
+                Failure::Refused { article, reason, message: message.clone() }
             }
             Self::Reused(reused) => Failure::Conflict { message: reused.to_string() },
             Self::Storage(_) => Failure::Internal,
@@ -209,5 +225,67 @@ impl<R: ContactRepository, S: NoticeStore> NotificationService for NotificationG
         let outcome =
             self.notices.report_bounce(message_id, reason, once(key, notice_to_proto)).await.map_err(status)?;
         reply(outcome, notice_to_proto)
+    }
+
+    #[tracing::instrument(skip_all, fields(urgent = request.get_ref().urgent))]
+    async fn announce_maintenance(
+        &self,
+        request: Request<pb::AnnounceMaintenanceRequest>,
+    ) -> Result<Response<pb::Announcement>, Status> {
+        let mut r = request.into_inner();
+        let mut v = Violations::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("AnnounceMaintenance", &request_id, &r, &mut v);
+        let starts = wire::timestamp_from_wire(r.starts_at.as_ref());
+        let ends = wire::timestamp_from_wire(r.ends_at.as_ref());
+        for (field, missing) in [("starts_at", starts.is_none()), ("ends_at", ends.is_none())] {
+            if missing {
+                v.add(field, "is required: a valid instant");
+            }
+        }
+        let description = v.check("description", MAINTENANCE_TEXT.check(&r.description)).filter(|d| !d.is_empty());
+        if description.is_none() && v.iter().all(|f| f.field != "description") {
+            v.add("description", "is required: what is maintained and what customers will notice");
+        }
+        let reason = v.check("reason", MAINTENANCE_TEXT.check(&r.reason));
+        let (Some(starts), Some(ends), Some(description), Some(reason), true) =
+            (starts, ends, description, reason, v.is_empty())
+        else {
+            return Err(invalid_argument(&v));
+        };
+        let once = once(key, announced_to_proto);
+        let outcome = self
+            .notices
+            .announce_maintenance(starts, ends, description, r.urgent, reason, once)
+            .await
+            .map_err(status)?;
+        reply(outcome, announced_to_proto)
+    }
+
+    #[tracing::instrument(skip_all, fields(material = request.get_ref().material))]
+    async fn announce_change(
+        &self,
+        request: Request<pb::AnnounceChangeRequest>,
+    ) -> Result<Response<pb::Announcement>, Status> {
+        let mut r = request.into_inner();
+        let mut v = Violations::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("AnnounceChange", &request_id, &r, &mut v);
+        let title = v.check("title", TITLE.check(&r.title)).filter(|t| !t.is_empty());
+        let body = v.check("body", BODY.check(&r.body)).filter(|b| !b.is_empty());
+        for (field, missing) in [("title", title.is_none()), ("body", body.is_none())] {
+            if missing && v.iter().all(|f| f.field != field) {
+                v.add(field, "is required");
+            }
+        }
+        let (Some(title), Some(body), true) = (title, body, v.is_empty()) else {
+            return Err(invalid_argument(&v));
+        };
+        let outcome = self
+            .notices
+            .announce_change(title, body, r.material, once(key, announced_to_proto))
+            .await
+            .map_err(status)?;
+        reply(outcome, announced_to_proto)
     }
 }

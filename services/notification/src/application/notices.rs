@@ -60,6 +60,16 @@ pub trait NoticeStore: Send + Sync + 'static {
     where
         F: FnOnce(&mut Notice) -> Result<(), NoticeError> + Send;
 
+    /// Gives notice of `kind` to every customer with an active agreement, each copy rendered
+    /// by `render`, in one transaction (with the request id's answer).
+    fn announce(
+        &self,
+        kind: NoticeKind,
+        render: &RenderFor<'_>,
+        at: DateTime<Utc>,
+        once: Option<Once<Announced>>,
+    ) -> impl Future<Output = Result<Outcome<Announced>, NoticeError>> + Send;
+
     /// Takes up to `limit` e-mail notices due at `now` for one worker: nobody else sends them
     /// until `lease_until`.
     fn claim_due(
@@ -77,6 +87,17 @@ pub trait NoticeStore: Send + Sync + 'static {
         retry_at: Option<DateTime<Utc>>,
     ) -> impl Future<Output = Result<(), NoticeError>> + Send;
 }
+
+/// An announcement made to every customer with an active agreement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announced {
+    pub id: Uuid,
+    pub kind: NoticeKind,
+    pub customers: u64,
+}
+
+/// Renders one customer's copy of an announcement.
+pub type RenderFor<'a> = dyn Fn(&Contact) -> Result<Rendered, String> + Send + Sync + 'a;
 
 /// How a change finds its notice.
 #[derive(Debug, Clone)]
@@ -118,15 +139,72 @@ pub fn notices_for(
     [email, in_app]
 }
 
-#[derive(Debug)]
 pub struct Notices<S> {
     store: S,
+    renderer: std::sync::Arc<dyn Renderer>,
     clock: Clock,
 }
 
+impl<S: std::fmt::Debug> std::fmt::Debug for Notices<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notices").field("store", &self.store).finish_non_exhaustive()
+    }
+}
+
 impl<S: NoticeStore> Notices<S> {
-    pub fn new(store: S, clock: Clock) -> Self {
-        Self { store, clock }
+    pub fn new(store: S, renderer: std::sync::Arc<dyn Renderer>, clock: Clock) -> Self {
+        Self { store, renderer, clock }
+    }
+
+    /// Art. 14.4: planned maintenance, to every customer with an active agreement; outside
+    /// office hours unless urgent, with its reason.
+    pub async fn announce_maintenance(
+        &self,
+        starts: DateTime<Utc>,
+        ends: DateTime<Utc>,
+        description: String,
+        urgent: bool,
+        reason: String,
+        once: Option<Once<Announced>>,
+    ) -> Result<Outcome<Announced>, NoticeError> {
+        crate::domain::announcement::check_maintenance(starts, ends, urgent, &reason)?;
+        let time =
+            |t: DateTime<Utc>| t.with_timezone(&chrono_tz::Europe::Amsterdam).format("%Y-%m-%d %H:%M").to_string();
+        let facts = Facts::from([
+            ("starts_at", time(starts)),
+            ("ends_at", time(ends)),
+            ("description", description),
+            ("reason", if urgent { reason } else { String::new() }),
+        ]);
+        self.announce(crate::domain::catalogue::MAINTENANCE, facts, once).await
+    }
+
+    /// Art. 14.18 (a new feature) or 14.2 (a change that materially alters functionality).
+    pub async fn announce_change(
+        &self,
+        title: String,
+        body: String,
+        material: bool,
+        once: Option<Once<Announced>>,
+    ) -> Result<Outcome<Announced>, NoticeError> {
+        use crate::domain::catalogue::{CHANGE, MATERIAL_CHANGE};
+        let kind = if material { MATERIAL_CHANGE } else { CHANGE };
+        self.announce(kind, Facts::from([("title", title), ("body", body)]), once).await
+    }
+
+    async fn announce(
+        &self,
+        kind: NoticeKind,
+        facts: Facts,
+        once: Option<Once<Announced>>,
+    ) -> Result<Outcome<Announced>, NoticeError> {
+        let renderer = self.renderer.clone();
+        let render = move |contact: &Contact| {
+            let mut facts = facts.clone();
+            facts.insert("customer_name", contact.customer_name.clone());
+            renderer.render(&kind, Language::default(), &facts)
+        };
+        self.store.announce(kind, &render, self.clock.now(), once).await
     }
 
     pub async fn get(&self, id: Uuid) -> Result<Notice, NoticeError> {

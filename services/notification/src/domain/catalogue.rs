@@ -56,8 +56,18 @@ pub const IN_DEFAULT: NoticeKind = critical("customer.in_default", "8.8");
 /// Art. 8.5: a direct debit failed; the fee is charged.
 pub const DIRECT_DEBIT_FAILED: NoticeKind = critical("direct_debit.failed", "8.5");
 
+/// Art. 14.4: planned maintenance, outside office hours unless urgent.
+pub const MAINTENANCE: NoticeKind =
+    NoticeKind { key: "maintenance.planned", article: "14.4", critical: false, audience: Audience::ActiveCustomers };
+/// Art. 14.18: a new feature.
+pub const CHANGE: NoticeKind =
+    NoticeKind { key: "service.change", article: "14.18", critical: false, audience: Audience::ActiveCustomers };
+/// Art. 14.2: a change that materially alters functionality.
+pub const MATERIAL_CHANGE: NoticeKind =
+    NoticeKind { key: "service.material_change", article: "14.2", critical: true, audience: Audience::ActiveCustomers };
+
 /// Every kind, for templates and documentation.
-pub const ALL: [NoticeKind; 14] = [
+pub const ALL: [NoticeKind; 17] = [
     ORDER_CONFIRMATION,
     NOTICE_RECEIVED,
     DISSOLVED,
@@ -72,6 +82,9 @@ pub const ALL: [NoticeKind; 14] = [
     OVERDUE_REMINDER,
     IN_DEFAULT,
     DIRECT_DEBIT_FAILED,
+    MAINTENANCE,
+    CHANGE,
+    MATERIAL_CHANGE,
 ];
 
 /// The language a notice is written in: Dutch unless the customer chose English.

@@ -125,6 +125,9 @@ pub enum NoticeError {
     NotFound(String),
     #[error("{0}")]
     Refused(String),
+    /// A rule of the terms refuses it now.
+    #[error("{message} (art. {article})")]
+    Article { article: &'static str, reason: &'static str, message: String },
     #[error(transparent)]
     Reused(#[from] pactum_idempotency::Reused),
     #[error(transparent)]

@@ -286,3 +286,70 @@ async fn bad_requests_are_refused_clearly() {
         .unwrap_err();
     assert_eq!(list.code(), tonic::Code::InvalidArgument);
 }
+
+fn at(y: i32, m: u32, d: u32, h: u32) -> Option<prost_types::Timestamp> {
+    let local = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    let utc = local.and_local_timezone(chrono_tz::Europe::Amsterdam).unwrap().with_timezone(&chrono::Utc);
+    Some(prost_types::Timestamp { seconds: utc.timestamp(), nanos: 0 })
+}
+
+#[tokio::test]
+async fn maintenance_in_office_hours_is_refused_unless_urgent_and_announcements_reach_active_customers() {
+    let app = spawn_app().await;
+    let active = customer(&app, "a@acme.nl").await;
+    signed(&app, &active.customer_id, Uuid::now_v7(), 0).await;
+    app.settled_notices(&active.customer_id, 2).await;
+    let mut client = app.client.clone();
+
+    // Tuesday 2 March 2027, 10:00–11:00 in Amsterdam: office hours.
+    let during = pb::AnnounceMaintenanceRequest {
+        starts_at: at(2027, 3, 2, 10),
+        ends_at: at(2027, 3, 2, 11),
+        description: "Database upgrade".into(),
+        request_id: pactum_testkit::request_id(),
+        ..Default::default()
+    };
+    let refused = client.announce_maintenance(during.clone()).await.unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::FailedPrecondition);
+    assert!(refused.message().contains("art. 14.4"), "{}", refused.message());
+    assert_eq!(app.notices(&active.customer_id).await.notices.len(), 2, "nothing announced");
+
+    let urgent_without_reason = pb::AnnounceMaintenanceRequest { urgent: true, ..during.clone() };
+    assert_eq!(
+        client.announce_maintenance(urgent_without_reason).await.unwrap_err().code(),
+        tonic::Code::InvalidArgument
+    );
+    let urgent = pb::AnnounceMaintenanceRequest {
+        urgent: true,
+        reason: "security fix".into(),
+        request_id: pactum_testkit::request_id(),
+        ..during
+    };
+    let announced = client.announce_maintenance(urgent).await.unwrap().into_inner();
+    assert_eq!(
+        (announced.kind.as_str(), announced.article.as_str(), announced.customers),
+        ("maintenance.planned", "14.4", 1)
+    );
+
+    let evening = pb::AnnounceMaintenanceRequest {
+        starts_at: at(2027, 3, 2, 20),
+        ends_at: at(2027, 3, 2, 23),
+        description: "Backups".into(),
+        request_id: pactum_testkit::request_id(),
+        ..Default::default()
+    };
+    client.announce_maintenance(evening).await.unwrap();
+    let change = pb::AnnounceChangeRequest {
+        title: "Exports".into(),
+        body: "The CSV export changes its columns.".into(),
+        material: true,
+        request_id: pactum_testkit::request_id(),
+    };
+    let material = client.announce_change(change).await.unwrap().into_inner();
+    assert_eq!((material.kind.as_str(), material.article.as_str()), ("service.material_change", "14.2"));
+
+    let notices = app.settled_notices(&active.customer_id, 8).await;
+    let urgent_mail = notices.iter().find(|n| n.kind == "maintenance.planned" && n.body_text.contains("security fix"));
+    assert!(urgent_mail.is_some_and(|n| n.body_text.contains("2027-03-02 10:00") && !n.critical));
+    assert!(notices.iter().any(|n| n.kind == "service.material_change" && n.critical && n.subject.contains("Exports")));
+}

@@ -9,9 +9,9 @@ use uuid::Uuid;
 
 use crate::{
     adapters::events,
-    application::notices::{NoticeRef, NoticeStore},
+    application::notices::{Announced, NoticeRef, NoticeStore, RenderFor, notices_for},
     domain::{
-        catalogue::Language,
+        catalogue::{Language, NoticeKind},
         notice::{Attempt, Channel, Notice, NoticeError, Status},
     },
 };
@@ -298,6 +298,38 @@ impl NoticeStore for PgNotices {
             self.outbox.enqueue(&mut tx, &events::notice_changed(&notice)).await.map_err(failed)?;
         }
         finish(tx, once, notice).await.map_err(failed)
+    }
+
+    #[tracing::instrument(skip_all, fields(kind = kind.key))]
+    async fn announce(
+        &self,
+        kind: NoticeKind,
+        render: &RenderFor<'_>,
+        at: DateTime<Utc>,
+        once: Option<Once<Announced>>,
+    ) -> Result<Outcome<Announced>, NoticeError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
+        let id = Uuid::now_v7();
+        let mut customers = 0;
+        for customer_id in active_customers(&mut tx).await.map_err(failed)? {
+            let Some(contact) = super::contact_in(&mut tx, customer_id).await.map_err(|e| match e {
+                crate::domain::contact::ContactError::Storage(s) => NoticeError::Storage(s),
+                other => corrupt(other.to_string()),
+            })?
+            else {
+                continue;
+            };
+            let rendered = render(&contact).map_err(corrupt)?;
+            for notice in notices_for(&kind, &contact, &rendered, (id, "announcement"), at) {
+                insert_notice(&mut tx, &notice).await.map_err(failed)?;
+                if notice.channel == Channel::InApp {
+                    self.outbox.enqueue(&mut tx, &events::notice_changed(&notice)).await.map_err(failed)?;
+                }
+            }
+            customers += 1;
+        }
+        finish(tx, once, Announced { id, kind, customers }).await.map_err(failed)
     }
 
     #[tracing::instrument(skip_all, fields(limit))]

@@ -92,4 +92,19 @@ pub const TEXTS: &[super::Texts] = &[
          the cost of the failed debit; please pay the invoice another way.\n\nThis follows from article {{ article }} of \
          our General Terms and Conditions.",
     ),
+    (
+        "maintenance.planned",
+        "Planned maintenance from {{ starts_at }} to {{ ends_at }}",
+        "Dear {{ customer_name }},\n\nWe carry out maintenance from {{ starts_at }} to {{ ends_at }} (Dutch time).\n\n{{ description }}{% if reason %}\n\nThis cannot wait until outside office hours: {{ reason }}{% endif %}\n\nThis announcement follows from article {{ article }} of our General Terms and Conditions.",
+    ),
+    (
+        "service.change",
+        "New: {{ title }}",
+        "Dear {{ customer_name }},\n\n{{ body }}\n\nThis notice follows from article {{ article }} of our General Terms and Conditions.",
+    ),
+    (
+        "service.material_change",
+        "Important change: {{ title }}",
+        "Dear {{ customer_name }},\n\nWe change the service in a way that materially alters its functionality.\n\n{{ body }}\n\nThis announcement follows from article {{ article }} of our General Terms and Conditions.",
+    ),
 ];

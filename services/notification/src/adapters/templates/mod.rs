@@ -96,6 +96,11 @@ mod tests {
             ("invoice_number", "2026-000042"),
             ("total", "EUR 121.00"),
             ("due_date", "2026-01-15"),
+            ("starts_at", "2027-03-06 22:00"),
+            ("ends_at", "2027-03-07 02:00"),
+            ("description", "Database upgrade; the application is unavailable."),
+            ("title", "Exports to CSV"),
+            ("body", "You can now export invoices to CSV."),
         ]
         .into_iter()
         .map(|(k, v)| (k, v.to_owned()))

@@ -93,4 +93,19 @@ pub const TEXTS: &[super::Texts] = &[
          Wij brengen de kosten van de mislukte incasso in rekening; betaal de factuur op een andere manier.\n\n\
          Dit volgt uit artikel {{ article }} van onze Algemene Voorwaarden.",
     ),
+    (
+        "maintenance.planned",
+        "Gepland onderhoud van {{ starts_at }} tot {{ ends_at }}",
+        "Beste {{ customer_name }},\n\nWij voeren onderhoud uit van {{ starts_at }} tot {{ ends_at }} (Nederlandse tijd).\n\n{{ description }}{% if reason %}\n\nDit kan niet wachten tot buiten kantoortijd: {{ reason }}{% endif %}\n\nDeze aankondiging volgt uit artikel {{ article }} van onze Algemene Voorwaarden.",
+    ),
+    (
+        "service.change",
+        "Nieuw: {{ title }}",
+        "Beste {{ customer_name }},\n\n{{ body }}\n\nDeze mededeling volgt uit artikel {{ article }} van onze Algemene Voorwaarden.",
+    ),
+    (
+        "service.material_change",
+        "Belangrijke wijziging: {{ title }}",
+        "Beste {{ customer_name }},\n\nWij wijzigen de dienst op een manier die de functionaliteit wezenlijk verandert.\n\n{{ body }}\n\nDeze aankondiging volgt uit artikel {{ article }} van onze Algemene Voorwaarden.",
+    ),
 ];
