@@ -11,6 +11,7 @@ use crate::{
     adapters::{
         billing_events::{self, BillingEvents},
         contract_events::{self, ContractEvents},
+        feed::Feed,
         grpc::NotificationGrpc,
         notify::Notifier,
         postgres::{PgContacts, PgNotices},
@@ -78,6 +79,10 @@ impl pactum_host::Service for Notification {
             }
         });
 
+        let feed = Feed::default();
+        let listening = feed.clone();
+        let feed_pool = pool.clone();
+        host.spawn_background(move |shutdown| listening.run(feed_pool, shutdown));
         let contacts = Arc::new(Contacts::new(PgContacts::new(pool)));
         let notices = Arc::new(Notices::new(store, templates, clock));
         Wiring {
@@ -85,6 +90,7 @@ impl pactum_host::Service for Notification {
                 contacts,
                 notices,
                 host.request_ids(),
+                feed,
             ))),
             service_names: vec![SERVICE_NAME],
         }

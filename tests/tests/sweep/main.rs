@@ -57,8 +57,8 @@ async fn set_today(channels: &[Channel], day: (i32, u32, u32)) {
     }
 }
 
-/// One query that digests every table of `schema`: row counts and contents, the outbox and
-/// inbox by count only (the relay and the consumers stamp them as they go).
+/// One query that digests every table of `schema` but the inbox: row counts and contents, the
+/// outbox by count only (the relay stamps its rows as it goes).
 async fn digest_query(pool: &PgPool, schema: &str) -> String {
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1",
@@ -67,10 +67,13 @@ async fn digest_query(pool: &PgPool, schema: &str) -> String {
     .fetch_all(pool)
     .await
     .unwrap();
+    // The inbox records events consumed from other services, which arrive whenever they do:
+    // not what a call changed.
     let parts: Vec<String> = tables
         .iter()
+        .filter(|t| t.as_str() != "inbox")
         .map(|t| {
-            if matches!(t.as_str(), "outbox" | "inbox" | "_sqlx_migrations") {
+            if matches!(t.as_str(), "outbox" | "_sqlx_migrations") {
                 format!(r#"SELECT '{t}:' || count(*) FROM "{schema}"."{t}""#)
             } else {
                 format!(
@@ -90,7 +93,8 @@ async fn digest(pool: &PgPool, query: &str) -> String {
 /// the events of earlier calls do not change a schema while its service is swept.
 async fn quiet(pool: &PgPool) {
     let sql = "SELECT (SELECT count(*) FROM contracts.outbox WHERE published_at IS NULL) \
-               + (SELECT count(*) FROM billing.outbox WHERE published_at IS NULL), \
+               + (SELECT count(*) FROM billing.outbox WHERE published_at IS NULL) \
+               + (SELECT count(*) FROM notification.outbox WHERE published_at IS NULL), \
                (SELECT count(*) FROM contracts.inbox) + (SELECT count(*) FROM billing.inbox) + (SELECT count(*) FROM notification.inbox)";
     let mut last = (-1, -1);
     for _ in 0..120 {
@@ -285,7 +289,14 @@ struct Tally {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_field_of_every_rpc_refuses_hostile_values_cleanly() {
     let (db, nats) = (TestDatabase::create().await, TestNats::start().await);
-    let env = [("PACTUM_TEST_CLOCK", "1"), ("RENEWALS_INTERVAL_SECONDS", "0"), ("BILLING_INTERVAL_SECONDS", "0")];
+    // No mail server: no e-mail notice is sent during the sweep, so no step waiting for one
+    // (a suspension, a block) changes a row behind a refused call's back.
+    let env = [
+        ("PACTUM_TEST_CLOCK", "1"),
+        ("RENEWALS_INTERVAL_SECONDS", "0"),
+        ("BILLING_INTERVAL_SECONDS", "0"),
+        ("SMTP_URL", "smtp://127.0.0.1:9"),
+    ];
     let processes = start_all(&db.url, &nats.url(), &env).await;
     let mut channels = Vec::new();
     for process in &processes {
@@ -347,7 +358,11 @@ async fn every_field_of_every_rpc_refuses_hostile_values_cleanly() {
                 tally.cases += 1;
                 let what = format!("{} {field} = {label}", method.name());
                 let started = std::time::Instant::now();
-                let answer = raw::call(channel, &path, request.encode_to_vec()).await;
+                let answer = if method.is_server_streaming() {
+                    raw::open_stream(channel, &path, request.encode_to_vec()).await.map(|()| bytes::Bytes::new())
+                } else {
+                    raw::call(channel, &path, request.encode_to_vec()).await
+                };
                 let took = started.elapsed();
                 if answer.is_err() && took > slowest_refusal.0 {
                     slowest_refusal = (took, what.clone());

@@ -60,3 +60,14 @@ pub async fn call(channel: &Channel, path: &str, body: Vec<u8>) -> Result<Bytes,
     request.set_timeout(std::time::Duration::from_secs(10));
     grpc.unary(request, path, RawCodec).await.map(tonic::Response::into_inner)
 }
+
+/// Opens the server stream `/service/method` with `body`: `Ok` once the server accepted the
+/// request (the stream is then dropped), the refusal otherwise.
+pub async fn open_stream(channel: &Channel, path: &str, body: Vec<u8>) -> Result<(), Status> {
+    let mut grpc = tonic::client::Grpc::new(channel.clone());
+    grpc.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;
+    let path = PathAndQuery::try_from(path).map_err(|e| Status::internal(e.to_string()))?;
+    let mut request = Request::new(Bytes::from(body));
+    request.set_timeout(std::time::Duration::from_secs(10));
+    grpc.server_streaming(request, path, RawCodec).await.map(drop)
+}

@@ -12,6 +12,7 @@ use pactum_proto::pactum::notification::v1::{self as pb, notification_service_se
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
+use super::feed::Feed;
 use crate::{
     application::{
         contacts::{ContactRepository, Contacts},
@@ -48,13 +49,17 @@ pub struct NotificationGrpc<R, S> {
     contacts: Arc<Contacts<R>>,
     notices: Arc<Notices<S>>,
     ids: RequestIds,
+    feed: Feed,
 }
 
 impl<R, S> NotificationGrpc<R, S> {
-    pub fn new(contacts: Arc<Contacts<R>>, notices: Arc<Notices<S>>, ids: RequestIds) -> Self {
-        Self { contacts, notices, ids }
+    pub fn new(contacts: Arc<Contacts<R>>, notices: Arc<Notices<S>>, ids: RequestIds, feed: Feed) -> Self {
+        Self { contacts, notices, ids, feed }
     }
 }
+
+/// How many notices a watcher's stream holds before the sender waits for the caller.
+const WATCH_BUFFER: usize = 64;
 
 impl ServiceError for ContactError {
     fn failure(&self) -> Failure<'_> {
@@ -145,6 +150,42 @@ fn uuid(field: &str, raw: &str, violations: &mut Violations) -> Option<Uuid> {
 
 #[tonic::async_trait]
 impl<R: ContactRepository, S: NoticeStore> NotificationService for NotificationGrpc<R, S> {
+    type WatchNoticesStream = tokio_stream::wrappers::ReceiverStream<Result<pb::Notice, Status>>;
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn watch_notices(
+        &self,
+        request: Request<pb::WatchNoticesRequest>,
+    ) -> Result<Response<Self::WatchNoticesStream>, Status> {
+        let customer = CustomerId::parse(&request.get_ref().customer_id)
+            .map_err(|e| invalid_argument(&Violations::single("customer_id", e.to_string())))?;
+        let mut feed = self.feed.subscribe();
+        let (sender, receiver) = tokio::sync::mpsc::channel(WATCH_BUFFER);
+        let notices = self.notices.clone();
+        tokio::spawn(async move {
+            loop {
+                let new = tokio::select! {
+                    new = feed.recv() => new,
+                    () = sender.closed() => return,
+                };
+                match new {
+                    Ok(new) if new.customer_id == customer.as_uuid() => {
+                        let notice = notices.get(new.notice_id).await.map(|n| notice_to_proto(&n)).map_err(status);
+                        if sender.send(notice).await.is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                        tracing::warn!(missed, "a watcher fell behind; it reads the rest with ListNotices");
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
+        Ok(Response::new(tokio_stream::wrappers::ReceiverStream::new(receiver)))
+    }
+
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
     async fn get_contact(&self, request: Request<pb::GetContactRequest>) -> Result<Response<pb::Contact>, Status> {
         let id = CustomerId::parse(&request.get_ref().customer_id)

@@ -3,6 +3,7 @@
 pub mod billing_events;
 pub mod contract_events;
 pub mod events;
+pub mod feed;
 pub mod grpc;
 pub mod notify;
 pub mod postgres;

@@ -10,7 +10,7 @@ use pactum_domain::Clock;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{events, postgres, templates::Templates};
+use super::{events, feed, postgres, templates::Templates};
 use crate::{
     application::notices::{Facts, Renderer, notices_for},
     domain::{
@@ -73,6 +73,7 @@ impl Notifier {
                     made += 1;
                     if notice.channel == Channel::InApp {
                         self.outbox.enqueue(tx, &events::notice_changed(&notice)).await.map_err(transient)?;
+                        feed::announce(tx, customer_id, notice.id).await.map_err(transient)?;
                     }
                 }
             }

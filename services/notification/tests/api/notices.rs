@@ -353,3 +353,30 @@ async fn maintenance_in_office_hours_is_refused_unless_urgent_and_announcements_
     assert!(urgent_mail.is_some_and(|n| n.body_text.contains("2027-03-02 10:00") && !n.critical));
     assert!(notices.iter().any(|n| n.kind == "service.material_change" && n.critical && n.subject.contains("Exports")));
 }
+
+#[tokio::test]
+async fn watch_notices_receives_a_notice_pushed_while_it_listens() {
+    use futures::StreamExt as _;
+    let app = spawn_app().await;
+    let created = customer(&app, "finance@acme.nl").await;
+    let other = customer(&app, "other@acme.nl").await;
+    app.consumer_settled().await;
+    let mut stream = app
+        .client
+        .clone()
+        .watch_notices(pb::WatchNoticesRequest { customer_id: created.customer_id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    signed(&app, &other.customer_id, Uuid::now_v7(), 0).await;
+    signed(&app, &created.customer_id, Uuid::now_v7(), 0).await;
+    let pushed = tokio::time::timeout(std::time::Duration::from_secs(20), stream.next())
+        .await
+        .expect("a notice arrives while watching")
+        .expect("the stream is open")
+        .unwrap();
+    assert_eq!(pushed.customer_id, created.customer_id, "only the watched customer's notices");
+    assert_eq!((pushed.kind.as_str(), pushed.channel), ("contract.signed", pb::NoticeChannel::InApp as i32));
+    let malformed = app.client.clone().watch_notices(pb::WatchNoticesRequest { customer_id: "x".into() }).await;
+    assert_eq!(malformed.unwrap_err().code(), tonic::Code::InvalidArgument);
+}

@@ -8,7 +8,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::{
-    adapters::events,
+    adapters::{events, feed},
     application::notices::{Announced, NoticeRef, NoticeStore, RenderFor, notices_for},
     domain::{
         catalogue::{Language, NoticeKind},
@@ -325,6 +325,7 @@ impl NoticeStore for PgNotices {
                 insert_notice(&mut tx, &notice).await.map_err(failed)?;
                 if notice.channel == Channel::InApp {
                     self.outbox.enqueue(&mut tx, &events::notice_changed(&notice)).await.map_err(failed)?;
+                    feed::announce(&mut tx, customer_id, notice.id).await.map_err(failed)?;
                 }
             }
             customers += 1;
