@@ -7,3 +7,9 @@ ALTER TABLE contracts.contracts
     ADD COLUMN access_block_pending TEXT,
     ADD COLUMN access_block_warning_sent_at TIMESTAMPTZ,
     ADD COLUMN access_block_warning_failure TEXT;
+
+-- Art. 14.20: the last e-mail notice to the primary contact failed or bounced (the customer
+-- must keep that address current); cleared by one that gets through, or a new address.
+ALTER TABLE contracts.customers
+    ADD COLUMN contact_undeliverable_at TIMESTAMPTZ,
+    ADD COLUMN contact_undeliverable_reason TEXT;

@@ -34,10 +34,35 @@ impl NotificationEvents {
     }
 }
 
+impl NotificationEvents {
+    /// Art. 14.20: whether e-mail reaches the customer's primary contact, shown on the customer.
+    async fn contact_delivery(
+        &self,
+        tx: &mut PgConnection,
+        notice: &pb::Notice,
+        event_type: &str,
+    ) -> Result<(), HandlerError> {
+        let customer = uuid::Uuid::try_parse(&notice.customer_id)
+            .map_err(|e| HandlerError::Permanent(format!("customer_id {e}")))?;
+        let undeliverable = if event_type == catalogue::NOTICE_SENT.subject {
+            None
+        } else {
+            let at = self.clock.now();
+            Some((at, format!("{}: {}", notice.kind, notice.failure)))
+        };
+        let undeliverable = undeliverable.as_ref().map(|(at, why)| (*at, why.as_str()));
+        super::postgres::record_contact_delivery(tx, customer, &notice.recipient, undeliverable).await?;
+        Ok(())
+    }
+}
+
 impl Handler for NotificationEvents {
     async fn handle(&self, tx: &mut PgConnection, event: &ReceivedEvent) -> Result<(), HandlerError> {
         let changed: pb::NoticeChanged = event.decode()?;
         let notice = changed.notice.unwrap_or_default();
+        if notice.channel == pb::NoticeChannel::Email as i32 {
+            self.contact_delivery(tx, &notice, &event.event_type).await?;
+        }
         let waited_for = notice.kind == SUSPENSION_ANNOUNCED || notice.kind == BLOCK_ANNOUNCED;
         if !waited_for || notice.channel != pb::NoticeChannel::Email as i32 {
             return Ok(());

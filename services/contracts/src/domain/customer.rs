@@ -47,6 +47,10 @@ pub struct Customer {
     /// Where invoices are addressed (art. 35a Wet OB); `None` until given.
     pub postal_address: Option<PostalAddress>,
     pub created_at: DateTime<Utc>,
+    /// Art. 14.20: the last notice to the primary contact failed or bounced (when, why); the
+    /// customer must keep that address current. Cleared by a notice that gets through, or a
+    /// new address.
+    pub contact_undeliverable: Option<(DateTime<Utc>, String)>,
 }
 
 /// What a new customer is registered with, every field validated.
@@ -86,6 +90,7 @@ impl NewCustomer {
             primary_contact_email: self.primary_contact_email,
             postal_address: self.postal_address,
             created_at: at,
+            contact_undeliverable: None,
         }
     }
 }

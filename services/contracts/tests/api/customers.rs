@@ -148,3 +148,47 @@ async fn internal_errors_do_not_leak_their_cause() {
 fn uuid_v7() -> String {
     pactum_domain::CustomerId::new().to_string()
 }
+
+/// Art. 14.20: a notice that bounced at the primary contact shows on the customer until one
+/// gets through or the address changes.
+#[tokio::test]
+async fn an_undeliverable_primary_contact_shows_on_the_customer() {
+    let app = spawn_app().await;
+    let contract = app.signed((2026, 1, 1), 12).await;
+    app.set_today((2026, 3, 10)).await;
+    let announced = app
+        .client
+        .clone()
+        .suspend(pb::SuspendRequest {
+            contract_id: contract.contract_id.clone(),
+            reason: "unpaid".into(),
+            effective_date: crate::helpers::date(2026, 3, 20),
+            request_id: pactum_testkit::request_id(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    app.announcement(&announced, Err("bounced")).await;
+    let customer = app
+        .client
+        .clone()
+        .get_customer(pb::GetCustomerRequest { customer_id: contract.customer_id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(customer.primary_contact_undeliverable.contains("no such user"), "{customer:?}");
+    assert!(customer.primary_contact_undeliverable_at.is_some());
+
+    let changed = app
+        .client
+        .clone()
+        .update_primary_contact(pb::UpdatePrimaryContactRequest {
+            customer_id: contract.customer_id.clone(),
+            primary_contact_email: "new@acme.nl".into(),
+            request_id: pactum_testkit::request_id(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(changed.primary_contact_undeliverable.is_empty(), "a new address starts clean");
+}

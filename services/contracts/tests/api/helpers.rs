@@ -215,6 +215,7 @@ impl TestApp {
         let payload = notification::NoticeChanged {
             notice: Some(notification::Notice {
                 kind: kind.into(),
+                customer_id: contract.customer_id.clone(),
                 channel: notification::NoticeChannel::Email.into(),
                 status: status.into(),
                 recipient: "finance@acme.nl".into(),

@@ -40,9 +40,9 @@ impl Notifier {
         self.clock.now()
     }
 
-    /// Gives notice of `kind` for the event `source_event_id`: to `customer` (an audience of
-    /// one), or to every customer with an active agreement. A customer whose contact is not
-    /// known yet is skipped with a warning (the contracts events bring it first).
+    /// Gives notice of `kind` for `event`: to `customer` (an audience of one), or to every
+    /// customer with an active agreement. A customer whose contact is not known yet makes the
+    /// event wait and come again (its contact is on the way on the contracts stream).
     pub async fn notify(
         &self,
         tx: &mut PgConnection,
@@ -59,7 +59,15 @@ impl Notifier {
         let mut made = 0;
         for customer_id in customers {
             let Some(contact) = postgres::contact_in(tx, customer_id).await.map_err(transient)? else {
-                tracing::warn!(customer.id = %customer_id, kind = kind.key, "no contact known; no notice given");
+                if kind.audience == Audience::Customer {
+                    // The customer's events come on another stream, in their own order: wait for
+                    // its contact (redelivered with growing delays) rather than lose the notice.
+                    return Err(HandlerError::Transient(
+                        format!("no contact known yet for customer {customer_id}; the {} notice waits", kind.key)
+                            .into(),
+                    ));
+                }
+                tracing::warn!(customer.id = %customer_id, kind = kind.key, "no contact known; no announcement given");
                 continue;
             };
             let mut facts = facts.clone();

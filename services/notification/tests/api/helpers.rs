@@ -62,6 +62,7 @@ impl CustomerCreatedEvent {
             primary_contact_email: email.to_owned(),
             created_at: None,
             postal_address: None,
+            ..Default::default()
         };
         let payload = contracts::CustomerContactChanged {
             customer: Some(customer),
@@ -81,6 +82,7 @@ impl CustomerCreatedEvent {
             primary_contact_email: email.to_owned(),
             created_at: None,
             postal_address: None,
+            ..Default::default()
         };
         let payload =
             contracts::CustomerCreated { customer: Some(customer), article: "3.8".to_owned() }.encode_to_vec();

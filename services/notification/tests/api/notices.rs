@@ -380,3 +380,36 @@ async fn watch_notices_receives_a_notice_pushed_while_it_listens() {
     let malformed = app.client.clone().watch_notices(pb::WatchNoticesRequest { customer_id: "x".into() }).await;
     assert_eq!(malformed.unwrap_err().code(), tonic::Code::InvalidArgument);
 }
+
+/// The billing and contracts streams are not ordered with each other: an invoice that arrives
+/// before its customer's contact waits for it, and is not lost.
+#[tokio::test]
+async fn a_notice_whose_contact_arrives_later_waits_for_it() {
+    let app = spawn_app().await;
+    let created = CustomerCreatedEvent::new("Acme B.V.", "finance@acme.nl");
+    let issued = billing::InvoiceChanged {
+        invoice: Some(billing::Invoice {
+            invoice_number: "2026-000007".into(),
+            total: Some(Money { currency_code: "EUR".into(), units: 10, nanos: 0 }),
+            due_date: date(2026, 1, 15),
+            ..Default::default()
+        }),
+        customer_id: created.customer_id.clone(),
+        article: "8.6".into(),
+        reason: String::new(),
+    };
+    app.publish_event(
+        "billing",
+        "pactum.billing.invoice.issued",
+        "pactum.billing.v1.InvoiceChanged",
+        Uuid::now_v7(),
+        issued.encode_to_vec(),
+        0,
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.publish(&created, 0).await;
+    let notices = app.settled_notices(&created.customer_id, 2).await;
+    assert!(notices.iter().all(|n| n.kind == "invoice.issued"));
+    assert_eq!(app.smtp.messages().len(), 1);
+}

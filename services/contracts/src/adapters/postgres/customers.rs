@@ -49,6 +49,8 @@ struct CustomerRow {
     city: Option<String>,
     country_code: Option<String>,
     created_at: DateTime<Utc>,
+    contact_undeliverable_at: Option<DateTime<Utc>>,
+    contact_undeliverable_reason: Option<String>,
 }
 
 impl TryFrom<CustomerRow> for Customer {
@@ -72,6 +74,7 @@ impl TryFrom<CustomerRow> for Customer {
                 .map_err(|_| corrupt("primary_contact_email"))?,
             postal_address,
             created_at: row.created_at,
+            contact_undeliverable: row.contact_undeliverable_at.zip(row.contact_undeliverable_reason),
         })
     }
 }
@@ -80,7 +83,8 @@ impl TryFrom<CustomerRow> for Customer {
 async fn lock(tx: &mut PgConnection, id: CustomerId) -> Result<Option<Customer>, CustomerError> {
     sqlx::query_as!(
         CustomerRow,
-        r#"SELECT customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, created_at
+        r#"SELECT customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, created_at,
+                  contact_undeliverable_at, contact_undeliverable_reason
            FROM contracts.customers WHERE customer_id = $1 FOR UPDATE"#,
         id.as_uuid(),
     )
@@ -136,8 +140,10 @@ impl CustomerRepository for PgCustomers {
             return finish(tx, once, customer).await.map_err(failed);
         }
         let previous = std::mem::replace(&mut customer.primary_contact_email, email.clone());
+        customer.contact_undeliverable = None;
         sqlx::query!(
-            "UPDATE contracts.customers SET primary_contact_email = $2 WHERE customer_id = $1",
+            "UPDATE contracts.customers SET primary_contact_email = $2, contact_undeliverable_at = NULL,
+                    contact_undeliverable_reason = NULL WHERE customer_id = $1",
             id.as_uuid(),
             email.as_str()
         )
@@ -197,7 +203,8 @@ impl PgCustomers {
     ) -> Result<Vec<Customer>, CustomerError> {
         let rows = sqlx::query_as!(
             CustomerRow,
-            r#"SELECT customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, created_at
+            r#"SELECT customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, created_at,
+                  contact_undeliverable_at, contact_undeliverable_reason
                FROM contracts.customers
                WHERE ($1::uuid IS NULL OR customer_id = $1) AND ($2::uuid IS NULL OR customer_id > $2)
                ORDER BY customer_id
@@ -211,4 +218,27 @@ impl PgCustomers {
         .map_err(failed)?;
         rows.into_iter().map(Customer::try_from).collect()
     }
+}
+
+/// Art. 14.20: what the notification service reports of an e-mail notice to `recipient`:
+/// undeliverable (when, why) or delivered (`None`). Only while `recipient` is still the
+/// customer's primary contact; in the consumer's transaction.
+pub async fn record_contact_delivery(
+    tx: &mut PgConnection,
+    customer_id: Uuid,
+    recipient: &str,
+    undeliverable: Option<(DateTime<Utc>, &str)>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"UPDATE contracts.customers SET contact_undeliverable_at = $3, contact_undeliverable_reason = $4
+           WHERE customer_id = $1 AND primary_contact_email = $2
+             AND (contact_undeliverable_reason IS DISTINCT FROM $4 OR contact_undeliverable_at IS DISTINCT FROM $3)"#,
+        customer_id,
+        recipient,
+        undeliverable.map(|(at, _)| at),
+        undeliverable.map(|(_, reason)| reason),
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }

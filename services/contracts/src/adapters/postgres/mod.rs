@@ -6,7 +6,7 @@ mod customers;
 mod terms;
 
 pub use contracts::PgContracts;
-pub use customers::PgCustomers;
+pub use customers::{PgCustomers, record_contact_delivery};
 pub use terms::PgTerms;
 
 use crate::domain::storage::StorageError;
