@@ -51,6 +51,23 @@ async fn signed(app: &TestApp, customer_id: &str, event_id: Uuid, copy: u32) {
     .await;
 }
 
+/// Billing's `invoice.issued` for an invoice of `units` euros, due 15 January 2026.
+async fn invoice_issued(app: &TestApp, customer_id: &str, number: &str, units: i64) {
+    let issued = billing::InvoiceChanged {
+        invoice: Some(billing::Invoice {
+            invoice_number: number.into(),
+            total: Some(Money { currency_code: "EUR".into(), units, nanos: 0 }),
+            due_date: date(2026, 1, 15),
+            ..Default::default()
+        }),
+        customer_id: customer_id.to_owned(),
+        article: "8.6".into(),
+        reason: String::new(),
+    };
+    let (event_type, schema) = ("pactum.billing.invoice.issued", "pactum.billing.v1.InvoiceChanged");
+    app.publish_event("billing", event_type, schema, Uuid::now_v7(), issued.encode_to_vec(), 0).await;
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -246,26 +263,7 @@ async fn terms_and_price_changes_go_to_every_customer_with_an_active_agreement()
 async fn an_invoice_is_announced_with_its_number_amount_and_due_date() {
     let app = spawn_app().await;
     let created = customer(&app, "finance@acme.nl").await;
-    let issued = billing::InvoiceChanged {
-        invoice: Some(billing::Invoice {
-            invoice_number: "2026-000042".into(),
-            total: Some(Money { currency_code: "EUR".into(), units: 121, nanos: 0 }),
-            due_date: date(2026, 1, 15),
-            ..Default::default()
-        }),
-        customer_id: created.customer_id.clone(),
-        article: "8.6".into(),
-        reason: String::new(),
-    };
-    app.publish_event(
-        "billing",
-        "pactum.billing.invoice.issued",
-        "pactum.billing.v1.InvoiceChanged",
-        Uuid::now_v7(),
-        issued.encode_to_vec(),
-        0,
-    )
-    .await;
+    invoice_issued(&app, &created.customer_id, "2026-000042", 121).await;
     let notices = app.settled_notices(&created.customer_id, 2).await;
     let email = notices.iter().find(|n| n.channel == pb::NoticeChannel::Email as i32).unwrap();
     assert_eq!(email.subject, "Factuur 2026-000042 van EUR 121.00");
@@ -387,26 +385,7 @@ async fn watch_notices_receives_a_notice_pushed_while_it_listens() {
 async fn a_notice_whose_contact_arrives_later_waits_for_it() {
     let app = spawn_app().await;
     let created = CustomerCreatedEvent::new("Acme B.V.", "finance@acme.nl");
-    let issued = billing::InvoiceChanged {
-        invoice: Some(billing::Invoice {
-            invoice_number: "2026-000007".into(),
-            total: Some(Money { currency_code: "EUR".into(), units: 10, nanos: 0 }),
-            due_date: date(2026, 1, 15),
-            ..Default::default()
-        }),
-        customer_id: created.customer_id.clone(),
-        article: "8.6".into(),
-        reason: String::new(),
-    };
-    app.publish_event(
-        "billing",
-        "pactum.billing.invoice.issued",
-        "pactum.billing.v1.InvoiceChanged",
-        Uuid::now_v7(),
-        issued.encode_to_vec(),
-        0,
-    )
-    .await;
+    invoice_issued(&app, &created.customer_id, "2026-000007", 10).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     app.publish(&created, 0).await;
     let notices = app.settled_notices(&created.customer_id, 2).await;

@@ -29,7 +29,7 @@ impl PgContracts {
         Self { pool, outbox }
     }
 
-    async fn enqueue(&self, tx: &mut PgConnection, decisions: &[Decision]) -> Result<(), ContractError> {
+    pub(super) async fn enqueue(&self, tx: &mut PgConnection, decisions: &[Decision]) -> Result<(), ContractError> {
         let events: Vec<OutboxEvent> = decisions.iter().map(events::contract_changed).collect();
         self.outbox.enqueue_many(tx, &events).await.map_err(failed)
     }
@@ -44,7 +44,7 @@ impl From<ClaimError> for ContractError {
     }
 }
 
-fn failed(error: sqlx::Error) -> ContractError {
+pub(super) fn failed(error: sqlx::Error) -> ContractError {
     ContractError::Storage(storage(error))
 }
 
@@ -145,7 +145,7 @@ fn int(value: u32) -> i32 {
 }
 
 /// Reads and locks one contract.
-async fn lock(tx: &mut PgConnection, id: ContractId) -> Result<Option<Contract>, ContractError> {
+pub(super) async fn lock(tx: &mut PgConnection, id: ContractId) -> Result<Option<Contract>, ContractError> {
     sqlx::query_as!(
         ContractRow,
         r#"SELECT contract_id, customer_id, status, suspended, suspension_effective_date, suspension_announcement_sent_at,
@@ -230,7 +230,7 @@ async fn insert(tx: &mut PgConnection, c: &Contract) -> Result<(), sqlx::Error> 
 }
 
 /// Writes what the lifecycle can change. Customer, start, term length and lines never change.
-async fn save(tx: &mut PgConnection, c: &Contract) -> Result<(), ContractError> {
+pub(super) async fn save(tx: &mut PgConnection, c: &Contract) -> Result<(), ContractError> {
     sqlx::query!(
         r#"UPDATE contracts.contracts
            SET status = $2, suspended = $3, suspension_effective_date = $4, access_blocked = $5, term_index = $6,
@@ -447,77 +447,6 @@ impl ContractStore for PgContracts {
 }
 
 impl PgContracts {
-    /// Art. 8.9: a customer in default gets a suspension announced in writing on each running
-    /// contract not yet suspended, taking effect `DEFAULT_SUSPENSION_NOTICE_DAYS` later; in the
-    /// caller's transaction (the consumer's, which records the event as processed).
-    pub async fn announce_default_suspensions(
-        &self,
-        tx: &mut PgConnection,
-        customer: CustomerId,
-        announced_on: NaiveDate,
-    ) -> Result<(), ContractError> {
-        let ids = sqlx::query_scalar!(
-            "SELECT contract_id FROM contracts.contracts
-             WHERE customer_id = $1 AND status IN ('active', 'notice_given') AND NOT suspended AND suspension_effective_date IS NULL
-             ORDER BY contract_id",
-            customer.as_uuid()
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(failed)?;
-        let effective = announced_on
-            .checked_add_days(chrono::Days::new(crate::domain::contract::DEFAULT_SUSPENSION_NOTICE_DAYS))
-            .unwrap_or(NaiveDate::MAX);
-        for id in ids {
-            let Some(mut contract) = lock(tx, ContractId::from_uuid(id)).await? else { continue };
-            let decisions = contract.suspend(
-                "payment default: an invoice is 30 days past due (art. 8.8)".to_owned(),
-                announced_on,
-                effective,
-            )?;
-            save(tx, &contract).await?;
-            self.enqueue(tx, &decisions).await?;
-        }
-        Ok(())
-    }
-
-    /// Art. 8.9, 14.21: what the notification service reports of a suspension's announcement
-    /// (see [`Contract::record_suspension_announcement`]), in the consumer's transaction.
-    pub async fn record_suspension_announcement(
-        &self,
-        tx: &mut PgConnection,
-        id: ContractId,
-        outcome: Result<chrono::DateTime<chrono::Utc>, String>,
-        today: NaiveDate,
-    ) -> Result<(), ContractError> {
-        let Some(mut contract) = lock(tx, id).await? else { return Ok(()) };
-        let before = contract.clone();
-        let decisions = contract.record_suspension_announcement(outcome, today);
-        if contract != before {
-            save(tx, &contract).await?;
-            self.enqueue(tx, &decisions).await?;
-        }
-        Ok(())
-    }
-
-    /// Art. 14.9, 14.21: what the notification service reports of a block's warning (see
-    /// [`Contract::record_block_warning`]), in the consumer's transaction.
-    pub async fn record_block_warning(
-        &self,
-        tx: &mut PgConnection,
-        id: ContractId,
-        outcome: Result<chrono::DateTime<chrono::Utc>, String>,
-    ) -> Result<(), ContractError> {
-        let Some(mut contract) = lock(tx, id).await? else { return Ok(()) };
-        let before = contract.clone();
-        let decisions = contract.record_block_warning(outcome);
-        if contract != before {
-            save(tx, &contract).await?;
-            self.enqueue(tx, &decisions).await?;
-        }
-        Ok(())
-    }
-
     async fn list_where(
         &self,
         id: Option<ContractId>,

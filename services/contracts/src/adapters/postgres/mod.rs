@@ -1,6 +1,7 @@
 //! The contracts service's tables in PostgreSQL (schema `contracts`). Every change is committed
 //! together with its outbox events.
 
+mod consumed;
 mod contracts;
 mod customers;
 mod terms;
