@@ -36,6 +36,7 @@ cargo test --workspace "$@" 2>&1 | tee "$log" || status=$?
 if [ "$status" -eq 0 ]; then
   say "running every benchmark in small mode"
   BENCH_CONTRACTS=500 cargo test -p pactum-contracts -p pactum-billing --bench renewals --bench billing_run 2>&1 | tee -a "$log" || status=$?
+  BENCH_NOTICES=50 cargo test -p pactum-notification --bench deliveries 2>&1 | tee -a "$log" || status=$?
 fi
 # Every fuzz target for a few seconds, for the same reason (`./deploy/local/fuzz.sh` fuzzes longer).
 if [ "$status" -eq 0 ]; then

@@ -45,6 +45,11 @@ impl TestSmtp {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// How many messages were accepted so far.
+    pub fn received(&self) -> usize {
+        std::fs::read_dir(self.maildir.join("new")).map_or(0, Iterator::count)
+    }
+
     /// Every message accepted so far, as the server received it.
     pub fn messages(&self) -> Vec<Vec<u8>> {
         let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else { return Vec::new() };
