@@ -289,13 +289,15 @@ struct Tally {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_field_of_every_rpc_refuses_hostile_values_cleanly() {
     let (db, nats) = (TestDatabase::create().await, TestNats::start().await);
-    // No mail server: no e-mail notice is sent during the sweep, so no step waiting for one
-    // (a suspension, a block) changes a row behind a refused call's back.
+    // No background work changes a row behind a refused call's back: no scheduled runs, no
+    // mail server and no delivery round during the sweep (so no step waiting for a sent notice
+    // moves, and no attempt is recorded).
     let env = [
         ("PACTUM_TEST_CLOCK", "1"),
         ("RENEWALS_INTERVAL_SECONDS", "0"),
         ("BILLING_INTERVAL_SECONDS", "0"),
         ("SMTP_URL", "smtp://127.0.0.1:9"),
+        ("DELIVERY_INTERVAL_MILLIS", "3600000"),
     ];
     let processes = start_all(&db.url, &nats.url(), &env).await;
     let mut channels = Vec::new();
