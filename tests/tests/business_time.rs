@@ -128,6 +128,7 @@ async fn a_year_in_quarters_on_the_shared_test_clock() {
                 city: "Amsterdam".into(),
                 country_code: "NL".into(),
             }),
+            language: Default::default(),
         })
         .await
         .unwrap()

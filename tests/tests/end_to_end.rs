@@ -38,6 +38,7 @@ async fn a_customer_created_on_contracts_reaches_notification() {
             primary_contact_email: "finance@acme.nl".into(),
             request_id: "00000000-0000-4000-8000-000000000031".into(),
             postal_address: None,
+            language: Default::default(),
         })
         .await
         .unwrap()

@@ -10,6 +10,7 @@ mod email;
 mod iban;
 mod ids;
 mod kvk;
+pub mod language;
 mod money;
 pub mod page;
 mod storage;

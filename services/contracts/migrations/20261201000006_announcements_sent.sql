@@ -13,3 +13,6 @@ ALTER TABLE contracts.contracts
 ALTER TABLE contracts.customers
     ADD COLUMN contact_undeliverable_at TIMESTAMPTZ,
     ADD COLUMN contact_undeliverable_reason TEXT;
+
+-- Art. 14.19: the language of the customer's notices.
+ALTER TABLE contracts.customers ADD COLUMN language TEXT NOT NULL DEFAULT 'nl' CHECK (language IN ('nl', 'en'));

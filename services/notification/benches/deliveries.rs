@@ -73,6 +73,7 @@ async fn main() {
         primary_contact_email: EmailAddress::parse("finance@acme.nl").unwrap(),
         changed_at: chrono::Utc::now(),
         source_event_id: Uuid::now_v7(),
+        language: Default::default(),
     };
     let facts = |i: usize| -> Facts {
         Facts::from([

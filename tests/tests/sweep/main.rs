@@ -126,6 +126,7 @@ async fn signed(client: &mut ContractServiceClient<Channel>) -> (String, String)
                 city: "Amsterdam".into(),
                 country_code: "NL".into(),
             }),
+            language: Default::default(),
         })
         .await
         .unwrap()

@@ -54,6 +54,7 @@ fn text(name: &str, seed: &Seed) -> String {
         "country_code" => "NL",
         "product_code" => "SEAT",
         "ip_address" => "192.0.2.1",
+        "language" => "nl",
         "bic" | "page_token" | "xml" => "",
         _ => "sweep",
     };

@@ -23,6 +23,7 @@ async fn a_signed_contract_is_invoiced_in_advance_for_every_started_period() {
                 city: "Amsterdam".into(),
                 country_code: "NL".into(),
             }),
+            language: Default::default(),
         })
         .await
         .unwrap()

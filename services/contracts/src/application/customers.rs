@@ -48,6 +48,8 @@ pub struct RegisterCustomer {
     pub name: String,
     pub kvk_number: String,
     pub primary_contact_email: String,
+    /// `nl`, `en`, or empty (Dutch).
+    pub language: String,
     /// As parsed by the adapter; `None` when not given.
     pub postal_address: Option<Result<PostalAddress, AddressError>>,
 }
@@ -71,7 +73,13 @@ impl<R: CustomerRepository> Customers<R> {
         mut violations: Violations,
         once: Option<Once<Customer>>,
     ) -> Result<Outcome<Customer>, CustomerError> {
-        let new = NewCustomer::parse(&input.name, &input.kvk_number, &input.primary_contact_email, &mut violations);
+        let new = NewCustomer::parse(
+            &input.name,
+            &input.kvk_number,
+            &input.primary_contact_email,
+            &input.language,
+            &mut violations,
+        );
         let address = input
             .postal_address
             .and_then(|a| a.map_err(|e| violations.add(format!("postal_address.{}", e.field()), e.to_string())).ok());

@@ -1,8 +1,8 @@
 //! A customer (art. 1.1 c, "Klant").
 
 use chrono::{DateTime, Utc};
-use pactum_domain::text::TextRule;
 use pactum_domain::{CustomerId, EmailAddress, KvkNumber, PostalAddress, Violations};
+use pactum_domain::{language::Language, text::TextRule};
 
 use super::storage::StorageError;
 
@@ -47,6 +47,8 @@ pub struct Customer {
     /// Where invoices are addressed (art. 35a Wet OB); `None` until given.
     pub postal_address: Option<PostalAddress>,
     pub created_at: DateTime<Utc>,
+    /// The language of its notices (art. 14.19).
+    pub language: Language,
     /// Art. 14.20: the last notice to the primary contact failed or bounced (when, why); the
     /// customer must keep that address current. Cleared by a notice that gets through, or a
     /// new address.
@@ -60,6 +62,7 @@ pub struct NewCustomer {
     pub kvk_number: KvkNumber,
     pub primary_contact_email: EmailAddress,
     pub postal_address: Option<PostalAddress>,
+    pub language: Language,
 }
 
 impl NewCustomer {
@@ -68,13 +71,16 @@ impl NewCustomer {
         name: &str,
         kvk_number: &str,
         primary_contact_email: &str,
+        language: &str,
         violations: &mut Violations,
     ) -> Option<Self> {
         let name = violations.check("name", CustomerName::parse(name));
         let kvk_number = violations.check("kvk_number", KvkNumber::parse(kvk_number));
         let primary_contact_email =
             violations.check("primary_contact_email", EmailAddress::parse(primary_contact_email));
+        let language = violations.check("language", Language::parse(language));
         Some(Self {
+            language: language?,
             name: name?,
             kvk_number: kvk_number?,
             primary_contact_email: primary_contact_email?,
@@ -90,6 +96,7 @@ impl NewCustomer {
             primary_contact_email: self.primary_contact_email,
             postal_address: self.postal_address,
             created_at: at,
+            language: self.language,
             contact_undeliverable: None,
         }
     }
@@ -115,7 +122,7 @@ mod tests {
     #[test]
     fn reports_every_bad_field() {
         let mut v = Violations::default();
-        assert!(NewCustomer::parse("  ", "1234567", "not-an-email", &mut v).is_none());
+        assert!(NewCustomer::parse("  ", "1234567", "not-an-email", "", &mut v).is_none());
         let fields: Vec<&str> = v.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["name", "kvk_number", "primary_contact_email"]);
     }
@@ -123,7 +130,7 @@ mod tests {
     #[test]
     fn accepts_a_good_customer() {
         let mut v = Violations::default();
-        let c = NewCustomer::parse(" Acme B.V. ", "12345678", "finance@acme.nl", &mut v).unwrap();
+        let c = NewCustomer::parse(" Acme B.V. ", "12345678", "finance@acme.nl", "en", &mut v).unwrap();
         assert!(v.is_empty());
         assert_eq!(c.name.as_str(), "Acme B.V.");
     }

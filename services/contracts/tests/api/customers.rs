@@ -192,3 +192,23 @@ async fn an_undeliverable_primary_contact_shows_on_the_customer() {
         .into_inner();
     assert!(changed.primary_contact_undeliverable.is_empty(), "a new address starts clean");
 }
+
+/// Art. 14.19: notices are in Dutch unless the customer chose English; nothing else is accepted.
+#[tokio::test]
+async fn a_customer_chooses_the_language_of_its_notices() {
+    let app = spawn_app().await;
+    let request = |language: &str| pb::CreateCustomerRequest {
+        name: "Acme Ltd".into(),
+        kvk_number: "12345678".into(),
+        primary_contact_email: "finance@acme.co.uk".into(),
+        language: language.into(),
+        ..Default::default()
+    };
+    let mut client = app.client.clone();
+    assert_eq!(client.create_customer(request("")).await.unwrap().into_inner().language, "nl");
+    assert_eq!(client.create_customer(request("en")).await.unwrap().into_inner().language, "en");
+    let refused = client.create_customer(request("fr")).await.unwrap_err();
+    assert_eq!(refused.code(), Code::InvalidArgument);
+    assert_eq!(refused.get_details_bad_request().unwrap().field_violations[0].field, "language");
+    assert_eq!(app.customer_count().await, 2);
+}

@@ -53,6 +53,7 @@ impl TestApp {
             primary_contact_email: email.to_owned(),
             request_id: request_id.to_owned(),
             postal_address: None,
+            language: Default::default(),
         };
         self.client.clone().create_customer(request).await.map(tonic::Response::into_inner)
     }

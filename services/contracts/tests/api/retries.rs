@@ -54,6 +54,7 @@ async fn every_write_answers_a_retry_with_its_first_answer_and_refuses_another_r
             primary_contact_email: "finance@acme.nl".into(),
             postal_address: address("Damrak 1"),
             request_id: request_id(),
+            language: Default::default()
         },
         |r| r.name = "Other B.V.".into()
     )

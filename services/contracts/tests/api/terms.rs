@@ -124,6 +124,7 @@ async fn the_postal_address_is_validated_and_announced() {
         primary_contact_email: "finance@acme.nl".into(),
         request_id: String::new(),
         postal_address: address(postcode),
+        language: Default::default(),
     };
     let bad = client.create_customer(request("12345")).await.unwrap_err();
     assert_eq!(bad.code(), Code::InvalidArgument);

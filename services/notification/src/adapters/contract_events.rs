@@ -153,6 +153,9 @@ fn contact_of(customer: Option<&pb::Customer>, event: &ReceivedEvent) -> Result<
         customer_id,
         customer_name: customer.name.clone(),
         primary_contact_email: email,
+        // An unknown code (a newer producer) falls back to the default rather than losing the
+        // customer's notices.
+        language: pactum_domain::language::Language::parse(&customer.language).unwrap_or_default(),
         changed_at: event.time.unwrap_or_else(Utc::now),
         source_event_id: event.id,
     })

@@ -14,7 +14,7 @@ use super::{events, feed, postgres, templates::Templates};
 use crate::{
     application::notices::{Facts, Renderer, notices_for},
     domain::{
-        catalogue::{Audience, Language, NoticeKind},
+        catalogue::{Audience, NoticeKind},
         notice::Channel,
     },
 };
@@ -74,7 +74,7 @@ impl Notifier {
             facts.insert("customer_name", contact.customer_name.clone());
             let rendered = self
                 .templates
-                .render(kind, Language::default(), &facts)
+                .render(kind, contact.language, &facts)
                 .map_err(|e| HandlerError::Permanent(format!("the {} notice does not render: {e}", kind.key)))?;
             for notice in notices_for(kind, &contact, &rendered, (event.id, &event.subject), now) {
                 if postgres::insert_notice(tx, &notice).await.map_err(transient)? {

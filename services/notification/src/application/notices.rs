@@ -115,7 +115,7 @@ pub fn notices_for(
     (source_event_id, source_subject): (Uuid, &str),
     now: DateTime<Utc>,
 ) -> [Notice; 2] {
-    let language = Language::default();
+    let language = contact.language;
     let email = Notice::new(
         kind,
         contact.customer_id,
@@ -202,7 +202,7 @@ impl<S: NoticeStore> Notices<S> {
         let render = move |contact: &Contact| {
             let mut facts = facts.clone();
             facts.insert("customer_name", contact.customer_name.clone());
-            renderer.render(&kind, Language::default(), &facts)
+            renderer.render(&kind, contact.language, &facts)
         };
         self.store.announce(kind, &render, self.clock.now(), once).await
     }

@@ -87,27 +87,4 @@ pub const ALL: [NoticeKind; 17] = [
     MATERIAL_CHANGE,
 ];
 
-/// The language a notice is written in: Dutch unless the customer chose English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Language {
-    #[default]
-    Dutch,
-    English,
-}
-
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Dutch => "nl",
-            Self::English => "en",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        match code {
-            "nl" => Some(Self::Dutch),
-            "en" => Some(Self::English),
-            _ => None,
-        }
-    }
-}
+pub use pactum_domain::language::Language;

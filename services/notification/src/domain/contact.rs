@@ -10,6 +10,8 @@ pub struct Contact {
     pub customer_id: CustomerId,
     pub customer_name: String,
     pub primary_contact_email: EmailAddress,
+    /// The language of its notices (art. 14.19).
+    pub language: pactum_domain::language::Language,
     /// When the contracts service made the change this contact reflects.
     pub changed_at: DateTime<Utc>,
     /// The event notification learned it from.

@@ -73,6 +73,17 @@ impl CustomerCreatedEvent {
         Self { id: Uuid::now_v7(), customer_id: self.customer_id.clone(), payload }
     }
 
+    /// A customer who reads its notices in English.
+    pub fn english(name: &str, email: &str) -> Self {
+        let mut created = Self::new(name, email);
+        let mut payload = contracts::CustomerCreated::decode(created.payload.as_slice()).unwrap();
+        if let Some(customer) = payload.customer.as_mut() {
+            customer.language = "en".into();
+        }
+        created.payload = payload.encode_to_vec();
+        created
+    }
+
     pub fn for_customer(customer_id: &str, name: &str, email: &str) -> Self {
         let customer_id = customer_id.to_owned();
         let customer = contracts::Customer {

@@ -392,3 +392,18 @@ async fn a_notice_whose_contact_arrives_later_waits_for_it() {
     assert!(notices.iter().all(|n| n.kind == "invoice.issued"));
     assert_eq!(app.smtp.messages().len(), 1);
 }
+
+/// Art. 14.19: a customer who chose English reads its notices in English.
+#[tokio::test]
+async fn an_english_customer_gets_english_notices() {
+    let app = spawn_app().await;
+    let created = CustomerCreatedEvent::english("Acme Ltd", "finance@acme.co.uk");
+    app.publish(&created, 0).await;
+    invoice_issued(&app, &created.customer_id, "2026-000099", 50).await;
+    let notices = app.settled_notices(&created.customer_id, 2).await;
+    assert!(
+        notices.iter().all(|n| n.language == "en" && n.subject == "Invoice 2026-000099 of EUR 50.00"),
+        "{notices:#?}"
+    );
+    assert!(notices[0].body_text.starts_with("Dear Acme Ltd,"));
+}

@@ -18,6 +18,7 @@ pub fn customer_to_proto(customer: &Customer) -> pb::Customer {
         primary_contact_email: customer.primary_contact_email.to_string(),
         created_at: Some(wire::timestamp_to_wire(customer.created_at)),
         postal_address: customer.postal_address.as_ref().map(address_to_proto),
+        language: customer.language.code().to_owned(),
         primary_contact_undeliverable: customer
             .contact_undeliverable
             .as_ref()

@@ -88,6 +88,7 @@ where
             name: r.name,
             kvk_number: r.kvk_number,
             primary_contact_email: r.primary_contact_email,
+            language: r.language,
         };
         let outcome =
             self.customers.register(input, f.violations, once(key, customer_to_proto)).await.map_err(status)?;

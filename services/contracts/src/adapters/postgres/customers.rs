@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use pactum_bus::Outbox;
-use pactum_domain::{CustomerId, EmailAddress, KvkNumber, PostalAddress};
+use pactum_domain::{CustomerId, EmailAddress, KvkNumber, PostalAddress, language::Language};
 use pactum_idempotency::{ClaimError, Once, Outcome, finish};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -51,6 +51,7 @@ struct CustomerRow {
     created_at: DateTime<Utc>,
     contact_undeliverable_at: Option<DateTime<Utc>>,
     contact_undeliverable_reason: Option<String>,
+    language: String,
 }
 
 impl TryFrom<CustomerRow> for Customer {
@@ -75,6 +76,7 @@ impl TryFrom<CustomerRow> for Customer {
             postal_address,
             created_at: row.created_at,
             contact_undeliverable: row.contact_undeliverable_at.zip(row.contact_undeliverable_reason),
+            language: Language::parse(&row.language).map_err(|_| corrupt("language"))?,
         })
     }
 }
@@ -84,7 +86,7 @@ async fn lock(tx: &mut PgConnection, id: CustomerId) -> Result<Option<Customer>,
     sqlx::query_as!(
         CustomerRow,
         r#"SELECT customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, created_at,
-                  contact_undeliverable_at, contact_undeliverable_reason
+                  contact_undeliverable_at, contact_undeliverable_reason, language
            FROM contracts.customers WHERE customer_id = $1 FOR UPDATE"#,
         id.as_uuid(),
     )
@@ -107,8 +109,8 @@ impl CustomerRepository for PgCustomers {
         let address = customer.postal_address.as_ref();
         sqlx::query!(
             r#"INSERT INTO contracts.customers (customer_id, name, kvk_number, primary_contact_email, street, postal_code, city,
-                                               country_code, created_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"#,
+                                               country_code, created_at, language)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"#,
             customer.id.as_uuid(),
             customer.name.as_str(),
             customer.kvk_number.as_str(),
@@ -118,6 +120,7 @@ impl CustomerRepository for PgCustomers {
             address.map(PostalAddress::city),
             address.map(PostalAddress::country_code),
             customer.created_at,
+            customer.language.code(),
         )
         .execute(&mut *tx)
         .await
@@ -204,7 +207,7 @@ impl PgCustomers {
         let rows = sqlx::query_as!(
             CustomerRow,
             r#"SELECT customer_id, name, kvk_number, primary_contact_email, street, postal_code, city, country_code, created_at,
-                  contact_undeliverable_at, contact_undeliverable_reason
+                  contact_undeliverable_at, contact_undeliverable_reason, language
                FROM contracts.customers
                WHERE ($1::uuid IS NULL OR customer_id = $1) AND ($2::uuid IS NULL OR customer_id > $2)
                ORDER BY customer_id

@@ -29,11 +29,13 @@ fn storage(error: sqlx::Error) -> ContactError {
 #[tracing::instrument(skip_all, fields(customer.id = %contact.customer_id))]
 pub async fn upsert_contact(tx: &mut PgConnection, contact: &Contact) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        r#"INSERT INTO notification.contacts (customer_id, customer_name, primary_contact_email, changed_at, source_event_id)
-           VALUES ($1, $2, $3, $4, $5)
+        r#"INSERT INTO notification.contacts (customer_id, customer_name, primary_contact_email, changed_at, source_event_id,
+                                                language)
+           VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (customer_id) DO UPDATE
               SET customer_name = EXCLUDED.customer_name,
                   primary_contact_email = EXCLUDED.primary_contact_email,
+                  language = EXCLUDED.language,
                   changed_at = EXCLUDED.changed_at,
                   source_event_id = EXCLUDED.source_event_id,
                   updated_at = now()
@@ -43,6 +45,7 @@ pub async fn upsert_contact(tx: &mut PgConnection, contact: &Contact) -> Result<
         contact.primary_contact_email.as_str(),
         contact.changed_at,
         contact.source_event_id,
+        contact.language.code(),
     )
     .execute(tx)
     .await?;
@@ -55,13 +58,14 @@ struct ContactRow {
     primary_contact_email: String,
     changed_at: DateTime<Utc>,
     source_event_id: Uuid,
+    language: String,
 }
 
 /// The contact of `customer_id`, read in the transaction `conn` belongs to.
 pub async fn contact_in(conn: &mut PgConnection, customer_id: Uuid) -> Result<Option<Contact>, ContactError> {
     let row = sqlx::query_as!(
         ContactRow,
-        r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id
+        r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id, language
            FROM notification.contacts WHERE customer_id = $1"#,
         customer_id,
     )
@@ -84,6 +88,7 @@ fn contact_of_row(r: ContactRow) -> Result<Contact, ContactError> {
         primary_contact_email: email,
         changed_at: r.changed_at,
         source_event_id: r.source_event_id,
+        language: pactum_domain::language::Language::parse(&r.language).unwrap_or_default(),
     })
 }
 
@@ -92,7 +97,7 @@ impl ContactRepository for PgContacts {
     async fn get(&self, customer_id: CustomerId) -> Result<Option<Contact>, ContactError> {
         let row = sqlx::query_as!(
             ContactRow,
-            r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id
+            r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id, language
                FROM notification.contacts WHERE customer_id = $1"#,
             customer_id.as_uuid(),
         )

@@ -74,7 +74,7 @@ impl NoticeRow {
             id: self.notice_id,
             customer_id: CustomerId::from_uuid(self.customer_id),
             channel: Channel::parse(&self.channel).ok_or_else(|| corrupt(format!("channel {}", self.channel)))?,
-            language: Language::parse(&self.language).ok_or_else(|| corrupt(format!("language {}", self.language)))?,
+            language: Language::parse(&self.language).map_err(|_| corrupt(format!("language {}", self.language)))?,
             status: Status::parse(&self.status).ok_or_else(|| corrupt(format!("status {}", self.status)))?,
             kind: self.kind,
             article: self.article,
