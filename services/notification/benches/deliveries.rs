@@ -74,6 +74,7 @@ async fn main() {
         changed_at: chrono::Utc::now(),
         source_event_id: Uuid::now_v7(),
         language: Default::default(),
+        mute_informational_email: false,
     };
     let facts = |i: usize| -> Facts {
         Facts::from([

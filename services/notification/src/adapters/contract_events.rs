@@ -156,6 +156,8 @@ fn contact_of(customer: Option<&pb::Customer>, event: &ReceivedEvent) -> Result<
         // An unknown code (a newer producer) falls back to the default rather than losing the
         // customer's notices.
         language: pactum_domain::language::Language::parse(&customer.language).unwrap_or_default(),
+        // The customer's own choice, kept by the upsert (the events never carry it).
+        mute_informational_email: false,
         changed_at: event.time.unwrap_or_else(Utc::now),
         source_event_id: event.id,
     })

@@ -66,6 +66,7 @@ impl ServiceError for ContactError {
         match self {
             Self::NotFound(id) => Failure::NotFound { resource: "contact", id: id.to_string() },
             Self::Invalid(violations) => Failure::InvalidArgument(violations),
+            Self::Reused(reused) => Failure::Conflict { message: reused.to_string() },
             Self::Storage(_) => Failure::Internal,
         }
     }
@@ -99,6 +100,8 @@ fn contact_to_proto(contact: &Contact) -> pb::Contact {
         primary_contact_email: contact.primary_contact_email.to_string(),
         updated_at: Some(wire::timestamp_to_wire(contact.changed_at)),
         source_event_id: contact.source_event_id.to_string(),
+        mute_informational_email: contact.mute_informational_email,
+        language: contact.language.code().to_owned(),
     }
 }
 
@@ -192,6 +195,24 @@ impl<R: ContactRepository, S: NoticeStore> NotificationService for NotificationG
             .map_err(|e| invalid_argument(&Violations::single("customer_id", e.to_string())))?;
         let contact = self.contacts.get(id).await.map_err(status)?;
         Ok(Response::new(contact_to_proto(&contact)))
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]
+    async fn set_notice_preferences(
+        &self,
+        request: Request<pb::SetNoticePreferencesRequest>,
+    ) -> Result<Response<pb::Contact>, Status> {
+        let mut r = request.into_inner();
+        let mut v = Violations::default();
+        let request_id = std::mem::take(&mut r.request_id);
+        let key = self.ids.key("SetNoticePreferences", &request_id, &r, &mut v);
+        let customer = v.check("customer_id", CustomerId::parse(&r.customer_id));
+        let (Some(customer), true) = (customer, v.is_empty()) else { return Err(invalid_argument(&v)) };
+        let once = once(key, contact_to_proto);
+        reply(
+            self.contacts.set_mute(customer, r.mute_informational_email, once).await.map_err(status)?,
+            contact_to_proto,
+        )
     }
 
     #[tracing::instrument(skip_all, fields(customer.id = %request.get_ref().customer_id))]

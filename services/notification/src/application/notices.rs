@@ -114,7 +114,7 @@ pub fn notices_for(
     rendered: &Rendered,
     (source_event_id, source_subject): (Uuid, &str),
     now: DateTime<Utc>,
-) -> [Notice; 2] {
+) -> Vec<Notice> {
     let language = contact.language;
     let email = Notice::new(
         kind,
@@ -136,7 +136,8 @@ pub fn notices_for(
         (source_event_id, source_subject.to_owned()),
         now,
     );
-    [email, in_app]
+    // Art. 14.19: critical notices always by e-mail; informational ones unless muted.
+    if !kind.critical && contact.mute_informational_email { vec![in_app] } else { vec![email, in_app] }
 }
 
 pub struct Notices<S> {

@@ -12,6 +12,8 @@ pub struct Contact {
     pub primary_contact_email: EmailAddress,
     /// The language of its notices (art. 14.19).
     pub language: pactum_domain::language::Language,
+    /// Informational notices in the application only (critical ones always by e-mail).
+    pub mute_informational_email: bool,
     /// When the contracts service made the change this contact reflects.
     pub changed_at: DateTime<Utc>,
     /// The event notification learned it from.
@@ -20,6 +22,8 @@ pub struct Contact {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ContactError {
+    #[error(transparent)]
+    Reused(#[from] pactum_idempotency::Reused),
     #[error("no contact known for customer {0}")]
     NotFound(CustomerId),
     #[error("invalid request")]

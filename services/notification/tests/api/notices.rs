@@ -407,3 +407,50 @@ async fn an_english_customer_gets_english_notices() {
     );
     assert!(notices[0].body_text.starts_with("Dear Acme Ltd,"));
 }
+
+/// Art. 14.18, 14.19: a customer may take informational notices in the application only;
+/// critical ones still go by e-mail.
+#[tokio::test]
+async fn informational_e_mail_can_be_muted_but_critical_notices_still_go_by_e_mail() {
+    let app = spawn_app().await;
+    let created = customer(&app, "finance@acme.nl").await;
+    signed(&app, &created.customer_id, Uuid::now_v7(), 0).await;
+    app.settled_notices(&created.customer_id, 2).await;
+    let contact = app
+        .client
+        .clone()
+        .set_notice_preferences(pb::SetNoticePreferencesRequest {
+            customer_id: created.customer_id.clone(),
+            mute_informational_email: true,
+            request_id: pactum_testkit::request_id(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(contact.mute_informational_email);
+    let mut client = app.client.clone();
+    for material in [false, true] {
+        client
+            .announce_change(pb::AnnounceChangeRequest {
+                title: "Exports".into(),
+                body: "CSV exports".into(),
+                material,
+                request_id: pactum_testkit::request_id(),
+            })
+            .await
+            .unwrap();
+    }
+    // 2 for the order confirmation, 1 (in-app only) for the feature, 2 for the material change.
+    let notices = app.settled_notices(&created.customer_id, 5).await;
+    let channels = |kind: &str| notices.iter().filter(|n| n.kind == kind).map(|n| n.channel).collect::<Vec<_>>();
+    assert_eq!(channels("service.change"), [pb::NoticeChannel::InApp as i32]);
+    assert_eq!(channels("service.material_change").len(), 2);
+    let unknown = client
+        .set_notice_preferences(pb::SetNoticePreferencesRequest {
+            customer_id: pactum_domain::CustomerId::new().to_string(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
+}

@@ -59,13 +59,15 @@ struct ContactRow {
     changed_at: DateTime<Utc>,
     source_event_id: Uuid,
     language: String,
+    mute_informational_email: bool,
 }
 
 /// The contact of `customer_id`, read in the transaction `conn` belongs to.
 pub async fn contact_in(conn: &mut PgConnection, customer_id: Uuid) -> Result<Option<Contact>, ContactError> {
     let row = sqlx::query_as!(
         ContactRow,
-        r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id, language
+        r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id, language,
+                  mute_informational_email
            FROM notification.contacts WHERE customer_id = $1"#,
         customer_id,
     )
@@ -89,15 +91,47 @@ fn contact_of_row(r: ContactRow) -> Result<Contact, ContactError> {
         changed_at: r.changed_at,
         source_event_id: r.source_event_id,
         language: pactum_domain::language::Language::parse(&r.language).unwrap_or_default(),
+        mute_informational_email: r.mute_informational_email,
     })
+}
+
+impl From<pactum_idempotency::ClaimError> for ContactError {
+    fn from(error: pactum_idempotency::ClaimError) -> Self {
+        match error {
+            pactum_idempotency::ClaimError::Reused(reused) => Self::Reused(reused),
+            pactum_idempotency::ClaimError::Storage(error) => storage(error),
+        }
+    }
 }
 
 impl ContactRepository for PgContacts {
     #[tracing::instrument(skip_all, fields(customer.id = %customer_id))]
+    async fn set_mute(
+        &self,
+        customer_id: CustomerId,
+        mute: bool,
+        once: Option<pactum_idempotency::Once<Contact>>,
+    ) -> Result<pactum_idempotency::Outcome<Contact>, ContactError> {
+        let mut tx = self.pool.begin().await.map_err(storage)?;
+        pactum_idempotency::replay_if_answered!(tx, once);
+        sqlx::query!(
+            "UPDATE notification.contacts SET mute_informational_email = $2 WHERE customer_id = $1",
+            customer_id.as_uuid(),
+            mute
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(storage)?;
+        let contact = contact_in(&mut tx, customer_id.as_uuid()).await?.ok_or(ContactError::NotFound(customer_id))?;
+        pactum_idempotency::finish(tx, once, contact).await.map_err(storage)
+    }
+
+    #[tracing::instrument(skip_all, fields(customer.id = %customer_id))]
     async fn get(&self, customer_id: CustomerId) -> Result<Option<Contact>, ContactError> {
         let row = sqlx::query_as!(
             ContactRow,
-            r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id, language
+            r#"SELECT customer_id, customer_name, primary_contact_email, changed_at, source_event_id, language,
+                  mute_informational_email
                FROM notification.contacts WHERE customer_id = $1"#,
             customer_id.as_uuid(),
         )
