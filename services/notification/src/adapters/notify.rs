@@ -1,6 +1,6 @@
 //! Turning an event into the notices it requires, in the consumer's transaction (so a notice
 //! exists exactly when its event was processed): the recipients' contacts, the texts, the
-//! notices by e-mail and in the inbox, and the `notice.sent` event of each in-app notice.
+//! notices by e-mail and in the inbox (`postgres::store_notice`).
 
 use std::sync::Arc;
 
@@ -10,13 +10,10 @@ use pactum_domain::Clock;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{events, feed, postgres, templates::Templates};
+use super::{postgres, templates::Templates};
 use crate::{
     application::notices::{Facts, Renderer, notices_for},
-    domain::{
-        catalogue::{Audience, NoticeKind},
-        notice::Channel,
-    },
+    domain::catalogue::{Audience, NoticeKind},
 };
 
 /// What the consumers need to give notices.
@@ -77,12 +74,8 @@ impl Notifier {
                 .render(kind, contact.language, &facts)
                 .map_err(|e| HandlerError::Permanent(format!("the {} notice does not render: {e}", kind.key)))?;
             for notice in notices_for(kind, &contact, &rendered, (event.id, &event.subject), now) {
-                if postgres::insert_notice(tx, &notice).await.map_err(transient)? {
+                if postgres::store_notice(tx, &self.outbox, &notice).await.map_err(transient)? {
                     made += 1;
-                    if notice.channel == Channel::InApp {
-                        self.outbox.enqueue(tx, &events::notice_changed(&notice)).await.map_err(transient)?;
-                        feed::announce(tx, customer_id, notice.id).await.map_err(transient)?;
-                    }
                 }
             }
         }

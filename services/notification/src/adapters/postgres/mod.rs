@@ -4,4 +4,4 @@ mod contacts;
 mod notices;
 
 pub use contacts::{PgContacts, contact_in, upsert_contact};
-pub use notices::{PgNotices, active_customers, insert_notice, set_agreement};
+pub use notices::{PgNotices, active_customers, insert_notice, set_agreement, store_notice};

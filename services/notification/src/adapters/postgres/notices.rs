@@ -186,6 +186,18 @@ pub async fn insert_notice(tx: &mut PgConnection, n: &Notice) -> Result<bool, sq
     Ok(inserted == 1)
 }
 
+/// Stores a notice in the transaction `tx` belongs to, once (see [`insert_notice`]); a new
+/// in-app notice is delivered by being stored, so its `notice.sent` event and its push to the
+/// watchers go with it. Whether it is new.
+pub async fn store_notice(tx: &mut PgConnection, outbox: &Outbox, notice: &Notice) -> Result<bool, sqlx::Error> {
+    let new = insert_notice(tx, notice).await?;
+    if new && notice.channel == Channel::InApp {
+        outbox.enqueue(tx, &events::notice_changed(notice)).await?;
+        feed::announce(tx, notice.customer_id.as_uuid(), notice.id).await?;
+    }
+    Ok(new)
+}
+
 /// Records whether an agreement is active, unless a later change is known.
 pub async fn set_agreement(
     tx: &mut PgConnection,
@@ -322,11 +334,7 @@ impl NoticeStore for PgNotices {
             };
             let rendered = render(&contact).map_err(corrupt)?;
             for notice in notices_for(&kind, &contact, &rendered, (id, "announcement"), at) {
-                insert_notice(&mut tx, &notice).await.map_err(failed)?;
-                if notice.channel == Channel::InApp {
-                    self.outbox.enqueue(&mut tx, &events::notice_changed(&notice)).await.map_err(failed)?;
-                    feed::announce(&mut tx, customer_id, notice.id).await.map_err(failed)?;
-                }
+                store_notice(&mut tx, &self.outbox, &notice).await.map_err(failed)?;
             }
             customers += 1;
         }
