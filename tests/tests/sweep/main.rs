@@ -24,7 +24,7 @@ use pactum_proto::{
         testing::v1::{GetTimeRequest, SetTimeRequest, test_clock_client::TestClockClient},
     },
 };
-use pactum_testkit::{TestDatabase, TestNats, eventually, grpc::channel, noon, request_id};
+use pactum_testkit::{TestDatabase, TestNats, eventually, grpc::channel, noon, request_id, retries::SchemaDigest};
 use prost::Message as _;
 use prost_reflect::{DescriptorPool, DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, Value};
 use sqlx::PgPool;
@@ -55,38 +55,6 @@ async fn set_today(channels: &[Channel], day: (i32, u32, u32)) {
         .await;
         assert!(followed.is_some(), "every service follows the clock");
     }
-}
-
-/// One query that digests every table of `schema` but the inbox: row counts and contents, the
-/// outbox by count only (the relay stamps its rows as it goes).
-async fn digest_query(pool: &PgPool, schema: &str) -> String {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY 1",
-    )
-    .bind(schema)
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    // The inbox records events consumed from other services, which arrive whenever they do:
-    // not what a call changed.
-    let parts: Vec<String> = tables
-        .iter()
-        .filter(|t| t.as_str() != "inbox")
-        .map(|t| {
-            if matches!(t.as_str(), "outbox" | "_sqlx_migrations") {
-                format!(r#"SELECT '{t}:' || count(*) FROM "{schema}"."{t}""#)
-            } else {
-                format!(
-                    r#"SELECT '{t}:' || count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM "{schema}"."{t}" x"#
-                )
-            }
-        })
-        .collect();
-    format!("SELECT string_agg(d, ' ') FROM ({}) AS digests(d)", parts.join(" UNION ALL "))
-}
-
-async fn digest(pool: &PgPool, query: &str) -> String {
-    sqlx::query_scalar::<_, Option<String>>(query).fetch_one(pool).await.unwrap().unwrap_or_default()
 }
 
 /// Waits until every outbox row is published and no inbox grows for half a second, so that
@@ -331,7 +299,7 @@ async fn every_field_of_every_rpc_refuses_hostile_values_cleanly() {
 
     for ((name, service_name), (process, channel)) in SERVICES.iter().zip(processes.iter().zip(&channels)) {
         let service = descriptors.get_service_by_name(service_name).expect("the service is described");
-        let query = digest_query(&pool, name).await;
+        let digest = SchemaDigest::of(&pool, name).await;
         let tally = tallies.entry(name).or_default();
         for method in service.methods() {
             // Fresh rows for each method, so that one method's accepted cases (a notice given,
@@ -350,7 +318,7 @@ async fn every_field_of_every_rpc_refuses_hostile_values_cleanly() {
             quiet(&pool).await;
 
             let path = format!("/{}/{}", service.full_name(), method.name());
-            let mut baseline = digest(&pool, &query).await;
+            let mut baseline = digest.take(&pool).await;
             tally.rpcs += 1;
             failures.extend(
                 undeclared_text(&method.input())
@@ -376,7 +344,7 @@ async fn every_field_of_every_rpc_refuses_hostile_values_cleanly() {
                         if refuse {
                             failures.push(format!("{what}: accepted"));
                         }
-                        baseline = digest(&pool, &query).await;
+                        baseline = digest.take(&pool).await;
                     }
                     Err(status) => {
                         *tally.refused.entry(format!("{:?}", status.code())).or_default() += 1;
@@ -397,9 +365,9 @@ async fn every_field_of_every_rpc_refuses_hostile_values_cleanly() {
                                 status.message()
                             ));
                         }
-                        if digest(&pool, &query).await != baseline {
+                        if digest.take(&pool).await != baseline {
                             failures.push(format!("{what}: refused ({:?}) but rows changed", status.code()));
-                            baseline = digest(&pool, &query).await;
+                            baseline = digest.take(&pool).await;
                         }
                     }
                 }
