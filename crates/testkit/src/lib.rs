@@ -206,6 +206,22 @@ pub fn request_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A service's configuration for a benchmark on `database_url`: no NATS (events wait in the
+/// outbox), no test clock, the relay asleep.
+pub fn bench_config(database_url: &str) -> pactum_platform::config::ServiceConfig {
+    pactum_platform::config::ServiceConfig {
+        database_url: database_url.to_owned(),
+        database_max_connections: 4,
+        nats_url: "nats://127.0.0.1:1".into(),
+        grpc_addr: "127.0.0.1:0".parse().expect("a socket address"),
+        shutdown_grace: Duration::from_secs(1),
+        outbox_poll_interval: Duration::from_secs(3600),
+        test_clock: false,
+        request_id_retention_days: pactum_platform::config::MIN_REQUEST_ID_RETENTION_DAYS,
+        test_pause_after_commit: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,6 @@ use pactum_contracts::{
     config::Config,
     startup::Application,
 };
-use pactum_platform::config::ServiceConfig;
 use pactum_testkit::TestDatabase;
 use sqlx::PgPool;
 
@@ -35,20 +34,7 @@ const BAR: f64 = 0.25;
 async fn main() {
     let n: i64 = std::env::var("BENCH_CONTRACTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let db = TestDatabase::create().await;
-    let config = Config {
-        service: ServiceConfig {
-            database_url: db.url.clone(),
-            database_max_connections: 4,
-            nats_url: "nats://127.0.0.1:1".into(),
-            grpc_addr: "127.0.0.1:0".parse().unwrap(),
-            shutdown_grace: Duration::from_secs(1),
-            outbox_poll_interval: Duration::from_secs(3600),
-            test_clock: false,
-            request_id_retention_days: pactum_platform::config::MIN_REQUEST_ID_RETENTION_DAYS,
-            test_pause_after_commit: None,
-        },
-        renewals_interval: Duration::ZERO,
-    };
+    let config = Config { service: pactum_testkit::bench_config(&db.url), renewals_interval: Duration::ZERO };
     let app = Application::build(config).await.expect("migrates");
     let pool = app.pool().clone();
     seed(&pool, n).await;

@@ -27,7 +27,6 @@ use pactum_notification::{
     domain::{catalogue::INVOICE_ISSUED, contact::Contact},
     startup::Application,
 };
-use pactum_platform::config::ServiceConfig;
 use pactum_testkit::{TestDatabase, TestSmtp};
 use uuid::Uuid;
 
@@ -49,17 +48,7 @@ async fn main() {
     let db = TestDatabase::create().await;
     let smtp = TestSmtp::start().await;
     let config = Config {
-        service: ServiceConfig {
-            database_url: db.url.clone(),
-            database_max_connections: 4,
-            nats_url: "nats://127.0.0.1:1".into(),
-            grpc_addr: "127.0.0.1:0".parse().unwrap(),
-            shutdown_grace: std::time::Duration::from_secs(1),
-            outbox_poll_interval: std::time::Duration::from_secs(3600),
-            test_clock: false,
-            request_id_retention_days: pactum_platform::config::MIN_REQUEST_ID_RETENTION_DAYS,
-            test_pause_after_commit: None,
-        },
+        service: pactum_testkit::bench_config(&db.url),
         smtp_url: smtp.url(),
         mail_from: "Pactum <notices@pactum.example>".parse().unwrap(),
         delivery_interval: std::time::Duration::from_secs(3600),
