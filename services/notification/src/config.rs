@@ -24,6 +24,9 @@ impl Config {
         if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
             return Err(ConfigError { name: "SMTP_URL", problem: "must start with smtp:// or smtps://".into() });
         }
+        // Parsed as the transport will read it, so a bad URL stops the start, not the service.
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&smtp_url)
+            .map_err(|e| ConfigError { name: "SMTP_URL", problem: e.to_string() })?;
         Ok(Self {
             service: ServiceConfig::from_env(DEFAULT_GRPC_ADDR)?,
             smtp_url,

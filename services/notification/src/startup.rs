@@ -46,11 +46,12 @@ impl pactum_host::Service for Notification {
 
     fn wire(host: &mut ServiceHost, config: &Config) -> Wiring {
         let (pool, clock, outbox) = (host.pool().clone(), host.clock(), Outbox::new(SCHEMA));
-        // Start-up: the templates compile and the SMTP URL parses, or the service does not start.
+        // Start-up: the templates compile (and SMTP_URL was validated with the configuration).
         #[allow(clippy::expect_used)]
         let templates = Arc::new(Templates::new().expect("every notice of the catalogue has its texts"));
         #[allow(clippy::expect_used)]
-        let mailer = SmtpMailer::new(&config.smtp_url, config.mail_from.clone()).expect("SMTP_URL is a valid SMTP URL");
+        let mailer = SmtpMailer::new(&config.smtp_url, config.mail_from.clone())
+            .expect("SMTP_URL was validated with the configuration");
         let notifier = Notifier::new(templates.clone(), outbox.clone(), clock.clone());
 
         let contracts =
